@@ -1,0 +1,37 @@
+"""The one helper every write path calls to append to the audit log."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from shared.models import AuditLog, utcnow
+from shared.models.base import json_default
+
+
+def record_audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    target_type: str,
+    target_id: str | int,
+    detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditLog:
+    """Append who did what to which record, when. Never store personal data in `detail`
+    in clear: pass masked values or blind indexes."""
+    safe_detail = json.loads(json.dumps(detail or {}, default=json_default, ensure_ascii=False))
+    entry = AuditLog(
+        actor=actor,
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id),
+        detail=safe_detail,
+        at=at or utcnow(),
+    )
+    session.add(entry)
+    return entry

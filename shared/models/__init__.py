@@ -1,0 +1,57 @@
+"""Typed SQLAlchemy 2 models for the whole data model of DESIGN.md."""
+
+from shared.models.base import (
+    Base,
+    DeclarantRole,
+    DeclarationKind,
+    DeclarationStatus,
+    OrganisationStatus,
+    PassageResult,
+    PersonCategory,
+    PlateKind,
+    RecordStatus,
+    Role,
+    Severity,
+    VillageKind,
+    utcnow,
+)
+from shared.models.declarations import Declaration, DeclarationEvent, DeclarationVersion, Finding
+from shared.models.gate import Gate, Passage, Visitor
+from shared.models.housing import Building, Facility, Organisation, Room
+from shared.models.people import Person, Residence
+from shared.models.places import DoorPlate, Grid, Street, Village
+from shared.models.staff import AuditLog, User
+
+__all__ = [
+    "AuditLog",
+    "Base",
+    "Building",
+    "DeclarantRole",
+    "Declaration",
+    "DeclarationEvent",
+    "DeclarationKind",
+    "DeclarationStatus",
+    "DeclarationVersion",
+    "DoorPlate",
+    "Facility",
+    "Finding",
+    "Gate",
+    "Grid",
+    "Organisation",
+    "OrganisationStatus",
+    "Passage",
+    "PassageResult",
+    "Person",
+    "PersonCategory",
+    "PlateKind",
+    "RecordStatus",
+    "Residence",
+    "Role",
+    "Room",
+    "Severity",
+    "Street",
+    "User",
+    "Village",
+    "VillageKind",
+    "utcnow",
+]

@@ -1,0 +1,127 @@
+"""Test databases: each test gets its own, on SQLite by default or on the PostgreSQL server
+that DATABASE_URL names (CI runs the suite both ways).
+
+SQLite: a migrated template file is copied per test. PostgreSQL: migrated once per run,
+every table truncated after each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from shared import crypto, db
+from shared.config import get_settings
+from shared.migrate import upgrade_database
+from shared.models import Base
+
+TEST_SECRET = "test-master-secret-not-for-production"
+DB_FIXTURES = {"engine", "session", "db_url"}
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
+
+
+def _clear_caches() -> None:
+    get_settings.cache_clear()
+    crypto.get_keyring.cache_clear()
+    db.get_session_factory.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _test_secret(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """A fixed master secret and a private data dir for every test."""
+    monkeypatch.setenv("MENPAI_SECRET_KEY", TEST_SECRET)
+    monkeypatch.setenv("MENPAI_DATA_DIR", str(tmp_path / "data"))
+    _clear_caches()
+    yield
+    db.dispose_engines()
+    _clear_caches()
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database: a SQLite file to copy, or the PostgreSQL URL migrated once."""
+    if ON_POSTGRES:
+        engine = db.make_engine(POSTGRES_URL)
+        try:
+            with engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        except Exception as exc:  # a PostgreSQL run must never quietly fall back or skip
+            pytest.exit(f"PostgreSQL at DATABASE_URL is not reachable: {exc}", returncode=3)
+        upgrade_database(engine)
+        engine.dispose()
+        yield POSTGRES_URL
+        return
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = db.make_engine(f"sqlite:///{path}")
+    upgrade_database(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    yield str(path)
+
+
+@pytest.fixture
+def db_url(_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """This test's own migrated database; DATABASE_URL points at it for code under test."""
+    if ON_POSTGRES:
+        url = POSTGRES_URL
+    else:
+        target = tmp_path / "menpai.db"
+        shutil.copyfile(_template, target)
+        url = f"sqlite:///{target}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    if ON_POSTGRES:
+        engine = db.make_engine(url)
+        tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = db.make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on this test's database; tests commit or flush as the code under test does."""
+    with Session(engine, expire_on_commit=False) as sess:
+        yield sess
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
+
+
+def pytest_report_header() -> str:
+    return f"menpai test database: {'postgresql' if ON_POSTGRES else 'sqlite'}"
+
+
+_skipped_db_tests: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and "db" in report.keywords:
+        _skipped_db_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # A PostgreSQL run that skipped database tests proved nothing about PostgreSQL.
+    if ON_POSTGRES and _skipped_db_tests:
+        print(f"\n{len(_skipped_db_tests)} database tests were skipped on PostgreSQL: failing the run")
+        session.exitstatus = 1
