@@ -53,5 +53,6 @@ __all__ = [
     "User",
     "Village",
     "VillageKind",
+    "Visitor",
     "utcnow",
 ]

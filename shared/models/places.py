@@ -96,4 +96,3 @@ class DoorPlate(Base):
     def address(self) -> str:
         """The standard address as printed on the plate, e.g. `麻涌大道 12号`."""
         return f"{self.street.name} {self.number}号"
-
