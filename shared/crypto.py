@@ -144,13 +144,16 @@ def mask_id_number(id_number: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """`138****5678` for a mainland mobile; other numbers keep their first 3 and last 4 digits."""
-    digits = phone.strip()
+    """`138****5678` for a mainland mobile, `0769****5678` for a landline (area code kept)."""
+    digits = phone.strip().replace(" ", "").replace("-", "")
     if digits.startswith("+86"):
         digits = digits[3:]
+        if not digits.startswith("1"):
+            digits = "0" + digits  # landlines are shown with their trunk prefix: 0769…
     if len(digits) <= 7:
         return digits[:1] + "*" * max(len(digits) - 1, 0)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+    keep = 4 if digits[:1] in ("0", "+") else 3  # area code or "+852"-style country code
+    return digits[:keep] + "*" * (len(digits) - keep - 4) + digits[-4:]
 
 
 def mask_name(name: str) -> str:
