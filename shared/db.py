@@ -6,6 +6,7 @@ and the CLI can share one file. The caller owns the transaction: `with session_s
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -27,12 +28,19 @@ def is_sqlite(url: str) -> bool:
 def make_engine(url: str) -> Engine:
     """Create an engine with the pragmas and driver options this project relies on."""
     if is_sqlite(url):
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, json_serializer=_json_dumps
+        )
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, json_serializer=_json_dumps)
+
+
+def _json_dumps(value: Any) -> str:
+    # Keep Chinese readable in JSON columns, so street aliases can be searched as text.
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,0 +1,32 @@
+"""Language of the portal: Simplified Chinese by default, English by a switch kept in the URL.
+
+The switch lives in the router (the entrypoint file) and is bound to the `lang` query
+parameter, so it survives page changes and reloads.
+"""
+
+import streamlit as st
+
+LANG_KEY = "lang"
+LANGUAGES = {"zh": "中文", "en": "English"}
+
+
+def current_lang() -> str:
+    return "en" if st.session_state.get(LANG_KEY) == "en" else "zh"
+
+
+def t(zh: str, en: str) -> str:
+    """The text in the user's language."""
+    return en if current_lang() == "en" else zh
+
+
+def language_switch() -> None:
+    st.segmented_control(
+        "语言 Language",
+        options=list(LANGUAGES),
+        format_func=LANGUAGES.__getitem__,
+        default="zh",
+        required=True,
+        key=LANG_KEY,
+        bind="query-params",
+        label_visibility="collapsed",
+    )
