@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("town",)
+BENCHMARKS = ("town", "plates")
 
 
 def main(argv: list[str]) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import Text, cast, or_, select
 from sqlalchemy.orm import Session
 
 from shared.models import DoorPlate, RecordStatus, Street, Village
+from shared.models.places import format_address
 
 CHINESE_DIGITS = {
     "零": 0,
@@ -45,7 +46,7 @@ class AddressHit:
 
     @property
     def address(self) -> str:
-        return f"{self.street} {self.number}号"
+        return format_address(self.street, self.number)
 
 
 def plate_number_sort_key(number: str) -> tuple[int, int, str]:
@@ -66,6 +67,14 @@ def chinese_to_int(text: str) -> int:
         tens, _, ones = text.partition("十")
         return CHINESE_DIGITS.get(tens, 1) * 10 + (CHINESE_DIGITS.get(ones, 0) if ones else 0)
     return CHINESE_DIGITS.get(text, 0)
+
+
+def list_villages(session: Session) -> list[tuple[str, str]]:
+    """`(code, name)` of every village and community, in code order."""
+    return [
+        (code, name)
+        for code, name in session.execute(select(Village.code, Village.name).order_by(Village.code))
+    ]
 
 
 def list_streets(session: Session, *, village_code: str) -> list[StreetOption]:

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from shared.models import Building, DoorPlate, Grid, PlateKind, RecordStatus, Residence, Room, Street, Village
+from shared.models.places import format_address
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def lookup_plate(session: Session, code: str, *, today: date) -> PlateView | Non
             )
     return PlateView(
         code=plate.code,
-        address=f"{street_name} {plate.number}号",
+        address=format_address(street_name, plate.number),
         street=street_name,
         number=plate.number,
         village_code=village.code,

@@ -95,4 +95,10 @@ class DoorPlate(Base):
     @property
     def address(self) -> str:
         """The standard address as printed on the plate, e.g. `麻涌大道 12号`."""
-        return f"{self.street.name} {self.number}号"
+        return format_address(self.street.name, self.number)
+
+
+def format_address(street: str, number: str) -> str:
+    """`麻涌大道 12号`; a sub-number goes after 号 as people write it: `麻涌大道 12号之一`."""
+    base, sep, sub = number.partition("之")
+    return f"{street} {base}号{sep}{sub}"
