@@ -117,3 +117,8 @@ def active_keyrings() -> tuple[Keyring, ...]:
 def _keyrings_from(raw: str) -> tuple[Keyring, ...]:
     secrets = (part.strip() for part in raw.split(","))
     return tuple(Keyring.from_master(secret.encode("utf-8")) for secret in secrets if secret)
+
+
+def plate_link_query(code: str, *, keyring: Keyring | None = None) -> dict[str, str]:
+    """Query parameters that open a plate's page inside the portal (search results, successors)."""
+    return {PLATE_PARAM: plate_token(code, keyring=keyring)}

@@ -6,12 +6,14 @@ resident counts per room, never names.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
+from shared.links import verify_plate_token
 from shared.models import Building, DoorPlate, Grid, PlateKind, RecordStatus, Residence, Room, Street, Village
 from shared.models.places import format_address
 
@@ -130,3 +132,30 @@ def lookup_plate(session: Session, code: str, *, today: date) -> PlateView | Non
             for b in buildings
         ),
     )
+
+
+class PlateLinkStatus(enum.StrEnum):
+    OK = "ok"
+    RETIRED = "retired"
+    INVALID = "invalid"  # forged, mistyped, or for a plate we do not have
+
+
+@dataclass(frozen=True)
+class PlateLinkResult:
+    """What opening a plate link leads to; the page renders one of three outcomes."""
+
+    status: PlateLinkStatus
+    plate: PlateView | None = None
+    successor: PlateView | None = None
+
+
+def open_plate_link(session: Session, token: str | None, *, today: date) -> PlateLinkResult:
+    """Verify a scanned plate token and look the plate up; a retired plate names its successor."""
+    code = verify_plate_token(token)
+    plate = lookup_plate(session, code, today=today) if code else None
+    if plate is None:
+        return PlateLinkResult(PlateLinkStatus.INVALID)
+    if plate.is_active:
+        return PlateLinkResult(PlateLinkStatus.OK, plate)
+    successor = lookup_plate(session, plate.successor_code, today=today) if plate.successor_code else None
+    return PlateLinkResult(PlateLinkStatus.RETIRED, plate, successor)

@@ -1,0 +1,35 @@
+"""Small pieces several portal pages share."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from portal.i18n import t
+from shared.mapping import plate_map
+from shared.plates import PlateView
+from shared.validate import format_phone_national
+
+
+def search_hint() -> None:
+    """The way on when there is no usable plate link: search by village, street and number."""
+    st.page_link(
+        "app_pages/search.py",
+        label=t("按地址查找门牌", "Find a plate by its address"),
+        icon=":material/search:",
+    )
+
+
+def phone_text(phone: str | None) -> str:
+    """A public contact number as people dial it (`0769 8822 1110`, `138 1234 5678`)."""
+    if not phone:
+        return ""
+    return format_phone_national(phone) if phone.startswith("+") else phone
+
+
+def plate_mini_map(plate: PlateView) -> None:
+    """A small map at the plate, served without any CDN; nothing when the plate has no position."""
+    if plate.lon is None or plate.lat is None:
+        st.caption(t("此门牌暂无坐标。", "This plate has no coordinates yet."))
+        return
+    folium_map = plate_map(lon=plate.lon, lat=plate.lat, label=plate.address)
+    # returned_objects=[]: panning the map must not rerun the page.
+    st_folium(folium_map, height=260, returned_objects=[], key=f"plate-map-{plate.code}")

@@ -1,0 +1,118 @@
+"""Browser tests: real headless Chromium (Debian's `chromium`) driven by Playwright against a real
+`streamlit run` serving a small demo town in its own SQLite file.
+
+Locally they skip with a reason when no chromium is installed; under CI (CI=true) that is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from shared.config import PROJECT_ROOT
+from shared.db import make_engine
+from shared.demo import build_demo_town
+from shared.migrate import upgrade_database
+from tests.conftest import TEST_SECRET
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        reason = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"browser tests cannot be skipped in CI: {reason}")
+        pytest.skip(reason)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class RunningApp:
+    url: str
+    database_url: str
+    env: dict[str, str]
+
+
+def _start_streamlit(script: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", script,
+        "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
+    ]  # fmt: skip
+    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError(f"streamlit did not come up:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A small demo town in its own SQLite file, shared by the browser tests."""
+    path = tmp_path_factory.mktemp("e2e") / "menpai.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    upgrade_database(engine)
+    with Session(engine) as session:
+        build_demo_town(session, scale="small", seed=2026, today=date.today())
+        session.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def portal(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The portal under `streamlit run` on a free port."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(DATABASE_URL=demo_database, MENPAI_SECRET_KEY=TEST_SECRET, PYTHONUNBUFFERED="1")
+    env.pop("MENPAI_DATA_DIR", None)
+    log = tmp_path_factory.mktemp("logs") / "portal.log"
+    process, url = _start_streamlit("portal/app.py", env, log)
+    env["PORTAL_URL"] = url
+    yield RunningApp(url=url, database_url=demo_database, env=env)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
+    """pytest-playwright launches Debian's chromium, never a downloaded browser."""
+    return {**browser_type_launch_args, "executable_path": _chromium(), "args": CHROMIUM_ARGS}

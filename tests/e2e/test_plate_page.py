@@ -1,0 +1,78 @@
+"""From a scanned plate link to the plate page, in a real browser."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from playwright.sync_api import Page, Request, expect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.db import make_engine
+from shared.links import plate_link
+from shared.models import DoorPlate, RecordStatus
+from tests.e2e.conftest import RunningApp
+
+PAGE_TIMEOUT_MS = 30_000
+
+
+def _plate_with_coordinates(database_url: str) -> tuple[str, str]:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        plate = session.scalars(
+            select(DoorPlate)
+            .where(DoorPlate.status == RecordStatus.ACTIVE, DoorPlate.lon.is_not(None))
+            .order_by(DoorPlate.code)
+        ).first()
+        assert plate is not None
+        result = plate.code, plate.address
+    engine.dispose()
+    return result
+
+
+def test_scanned_plate_link_opens_its_address_with_a_local_map(page: Page, portal: RunningApp) -> None:
+    code, address = _plate_with_coordinates(portal.database_url)
+    outside: list[str] = []
+
+    def block_outside(route, request: Request) -> None:  # type: ignore[no-untyped-def]
+        if urlparse(request.url).hostname not in ("127.0.0.1", "localhost"):
+            outside.append(request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/*", block_outside)
+    page.goto(plate_link(code, portal_url=portal.url))
+    expect(page.get_by_role("heading", name=f"麻涌镇 {address}")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_role("button", name="我住在这里")).to_be_visible()
+    map_frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    expect(map_frame.locator(".leaflet-marker-pane .awesome-marker").first).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS
+    )
+    # Only map tiles may come from outside (and may fail); every script and style is served locally.
+    assert all(_is_tile(url) for url in outside), outside
+
+
+def test_forged_plate_link_shows_the_refusal_and_the_search(page: Page, portal: RunningApp) -> None:
+    code, _ = _plate_with_coordinates(portal.database_url)
+    link = plate_link(code, portal_url=portal.url)
+    forged = link[:-1] + ("A" if link[-1] != "A" else "B")
+    page.goto(forged)
+    expect(page.get_by_text("This door-plate link is not valid")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_text("按地址查找门牌")).to_be_visible()
+
+
+def test_english_switch_survives_a_reload(page: Page, portal: RunningApp) -> None:
+    code, _ = _plate_with_coordinates(portal.database_url)
+    page.goto(plate_link(code, portal_url=portal.url))
+    expect(page.get_by_role("button", name="我住在这里")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    page.get_by_role("radio", name="English").click()
+    expect(page.get_by_role("button", name="I live here")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    assert "lang=English" in page.url  # the choice is in the link, so a reload or a shared link keeps it
+    page.reload()
+    expect(page.get_by_role("button", name="I live here")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+
+
+def _is_tile(url: str) -> bool:
+    host = urlparse(url).hostname or ""
+    return host.endswith("tile.openstreetmap.org") or host.endswith("tianditu.gov.cn")

@@ -1,0 +1,314 @@
+"""Plain factory functions for tests: each adds one record with sensible defaults, flushes,
+and returns it. Pass what the test is about; let the rest default. Unique codes come from a
+counter, so factories can be called any number of times in one database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from openpyxl import Workbook
+from sqlalchemy.orm import Session
+
+from shared.checkdigits import gb11643_check_char, uscc_check_char
+from shared.models import (
+    Building,
+    DoorPlate,
+    Facility,
+    Grid,
+    Organisation,
+    Person,
+    PersonCategory,
+    PlateKind,
+    RecordStatus,
+    Room,
+    Street,
+    Village,
+    VillageKind,
+)
+from shared.people import seal_id_number, seal_phone
+
+_serial = itertools.count(1)
+
+
+def _next() -> int:
+    return next(_serial)
+
+
+def make_id_number(region: str = "441900", birth: str = "19800101", sequence: str | None = None) -> str:
+    """A valid GB 11643 citizen number; an odd last sequence digit is a man, even a woman."""
+    seq = sequence if sequence is not None else f"{_next() % 1000:03d}"
+    first17 = f"{region}{birth}{seq}"
+    return first17 + gb11643_check_char(first17)
+
+
+def make_uscc(prefix: str = "91441900", body: str | None = None) -> str:
+    """A valid unified social credit code (GB 32100)."""
+    first17 = prefix + (body if body is not None else f"{_next():09d}")
+    return first17 + uscc_check_char(first17)
+
+
+def make_village(
+    session: Session,
+    *,
+    code: str | None = None,
+    name: str | None = None,
+    kind: VillageKind = VillageKind.VILLAGE,
+) -> Village:
+    n = _next()
+    village = Village(
+        code=code or f"441900126{200 + n % 800:03d}",
+        name=name or f"测试村{n}",
+        name_en=f"Test village {n}",
+        kind=kind,
+    )
+    session.add(village)
+    session.flush()
+    return village
+
+
+def make_grid(
+    session: Session, *, village: Village | None = None, code: str | None = None, name: str = ""
+) -> Grid:
+    village = village or make_village(session)
+    n = _next()
+    grid = Grid(code=code or f"G{n:04d}", village_code=village.code, name=name or f"第{n}网格")
+    session.add(grid)
+    session.flush()
+    return grid
+
+
+def make_street(session: Session, *, village: Village | None = None, name: str | None = None) -> Street:
+    village = village or make_village(session)
+    street = Street(name=name or f"测试路{_next()}", village_code=village.code)
+    session.add(street)
+    session.flush()
+    return street
+
+
+def make_plate(
+    session: Session,
+    *,
+    code: str | None = None,
+    street: Street | None = None,
+    village: Village | None = None,
+    number: str | None = None,
+    grid: Grid | None = None,
+    kind: PlateKind = PlateKind.FORMAL,
+    status: RecordStatus = RecordStatus.ACTIVE,
+    lon: float | None = 113.58,
+    lat: float | None = 23.05,
+) -> DoorPlate:
+    street = street or make_street(session, village=village)
+    n = _next()
+    plate = DoorPlate(
+        code=code or f"{street.village_code}{n:06d}",
+        street_id=street.id,
+        number=number or str(n),
+        kind=kind,
+        grid_code=grid.code if grid else None,
+        lon=lon,
+        lat=lat,
+        status=status,
+    )
+    session.add(plate)
+    session.flush()
+    return plate
+
+
+def make_person(
+    session: Session,
+    *,
+    name: str = "张三",
+    id_number: str | None = None,
+    id_type: str = "01",
+    phone: str | None = None,
+    sex: str | None = None,
+    birth_date: date | None = None,
+    nationality: str = "CHN",
+    category: PersonCategory | None = None,
+    **extra: Any,
+) -> Person:
+    """A person with an encrypted identity number (and phone, E.164, when given)."""
+    number = id_number or make_id_number()
+    if birth_date is None:
+        birth_date = (
+            date(int(number[6:10]), int(number[10:12]), int(number[12:14])) if id_type == "01" else None
+        )
+    sealed = seal_id_number(id_type, number)
+    phone_sealed = seal_phone(phone) if phone else None
+    person = Person(
+        name=name,
+        sex=sex or (("1" if int(number[16]) % 2 else "2") if id_type == "01" else "0"),
+        birth_date=birth_date or date(1980, 1, 1),
+        id_type=id_type,
+        id_number_enc=sealed.ciphertext,
+        id_number_index=sealed.index,
+        nationality=nationality,
+        phone_enc=phone_sealed.ciphertext if phone_sealed else None,
+        phone_index=phone_sealed.index if phone_sealed else None,
+        category=category or (PersonCategory.FOREIGN if id_type != "01" else _category_of(number)),
+        **extra,
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def _category_of(number: str) -> PersonCategory:
+    return PersonCategory.LOCAL if number.startswith("441900") else PersonCategory.MIGRANT
+
+
+def make_building(
+    session: Session,
+    *,
+    plate: DoorPlate | None = None,
+    name: str = "",
+    type: str = "02",
+    use: str = "01",
+    structure: str = "3",
+    floors: int = 3,
+    owner: Person | None = None,
+    owner_org: Organisation | None = None,
+    status: RecordStatus = RecordStatus.ACTIVE,
+) -> Building:
+    plate = plate or make_plate(session)
+    building = Building(
+        plate_code=plate.code,
+        name=name,
+        type=type,
+        use=use,
+        structure=structure,
+        floors=floors,
+        owner_person_id=owner.id if owner else None,
+        owner_org_id=owner_org.id if owner_org else None,
+        grid_code=plate.grid_code,
+        status=status,
+    )
+    session.add(building)
+    session.flush()
+    return building
+
+
+def make_room(
+    session: Session,
+    *,
+    building: Building | None = None,
+    number: str = "101",
+    floor: int | None = None,
+    area_m2: float | None = 20.0,
+    use: str = "01",
+    is_rental: bool = False,
+    status: RecordStatus = RecordStatus.ACTIVE,
+) -> Room:
+    building = building or make_building(session)
+    room = Room(
+        building_id=building.id,
+        number=number,
+        floor=floor if floor is not None else max(int(number) // 100, 1) if number.isdigit() else 1,
+        area_m2=area_m2,
+        use=use,
+        is_rental=is_rental,
+        status=status,
+    )
+    session.add(room)
+    session.flush()
+    return room
+
+
+def make_organisation(
+    session: Session,
+    *,
+    name: str = "测试有限公司",
+    plate: DoorPlate | None = None,
+    uscc: str | None = None,
+    legal_rep: str = "李四",
+    manager: str = "王五",
+    phone: str | None = None,
+) -> Organisation:
+    plate = plate or make_plate(session)
+    sealed = seal_phone(phone) if phone else None
+    org = Organisation(
+        uscc=uscc or make_uscc(),
+        name=name,
+        plate_code=plate.code,
+        legal_rep=legal_rep,
+        manager=manager,
+        phone_enc=sealed.ciphertext if sealed else None,
+        phone_index=sealed.index if sealed else None,
+    )
+    session.add(org)
+    session.flush()
+    return org
+
+
+def make_facility(
+    session: Session,
+    *,
+    name: str = "消火栓",
+    category: str = "1",
+    subtype: str = "102",
+    plate: DoorPlate | None = None,
+    lon: float | None = 113.58,
+    lat: float | None = 23.05,
+    department: str = "麻涌消防",
+    phone: str = "0769-88220119",
+) -> Facility:
+    facility = Facility(
+        category=category,
+        subtype=subtype,
+        name=name,
+        lon=lon,
+        lat=lat,
+        plate_code=plate.code if plate else None,
+        grid_code=plate.grid_code if plate else None,
+        department=department,
+        phone=phone,
+    )
+    session.add(facility)
+    session.flush()
+    return facility
+
+
+# -- files to upload -----------------------------------------------------------------------------
+
+HOUSING_OWNER_ID = make_id_number("441900", "19700315", "123")  # Dongguan, male, born 1970-03-15
+HOUSING_HEADERS_ZH = ("门牌编码", "楼栋名称", "房号", "楼层", "面积", "用途", "是否出租", "业主姓名",
+                      "业主证件号码", "业主电话")  # fmt: skip
+
+
+def housing_row(**cells: str) -> dict[str, str]:
+    """One good row of a housing register (Chinese headers) on plate P-A; override any cell."""
+    row = dict(zip(HOUSING_HEADERS_ZH, ("P-A", "", "301", "", "35.5", "住宅", "是", "陈大文",
+                                        HOUSING_OWNER_ID, "13800138000"), strict=True))  # fmt: skip
+    row.update(cells)
+    return row
+
+
+def table_csv(
+    rows: Sequence[Mapping[str, str]], headers: Sequence[str] | None = None, encoding: str = "utf-8-sig"
+) -> bytes:
+    """A CSV upload: a header row, then each row's cells under it ("" where missing)."""
+    headers = list(headers or rows[0])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([row.get(h, "") for h in headers])
+    return out.getvalue().encode(encoding)
+
+
+def table_xlsx(rows: Sequence[Sequence[Any]]) -> bytes:
+    """An XLSX upload: one sheet, the rows as given (numbers stay numbers, as Excel keeps them)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(list(row))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
