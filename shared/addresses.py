@@ -25,7 +25,7 @@ CHINESE_DIGITS = {
     "九": 9,
 }
 TOWN_PREFIXES = ("广东省", "东莞市", "麻涌镇")
-PLATE_CODE = re.compile(r"^\d{10}$")
+PLATE_CODE = re.compile(r"^[0-9A-Z]{6,32}$")  # standard address codes; demo plates have 10 digits
 NUMBER_IN_TEXT = re.compile(r"(\d+)\s*号?\s*(之\s*[一二三四五六七八九十\d]+)?")
 
 
@@ -108,8 +108,10 @@ def search_addresses(session: Session, text: str, *, limit: int = 20) -> list[Ad
         .join(Village, Street.village_code == Village.code)
         .where(DoorPlate.status == RecordStatus.ACTIVE)
     )
-    if PLATE_CODE.match(query):
-        return [AddressHit(*row) for row in session.execute(base.where(DoorPlate.code == query)).all()]
+    if PLATE_CODE.match(query.upper()):
+        by_code = session.execute(base.where(DoorPlate.code == query.upper())).all()
+        if by_code:
+            return [AddressHit(*row) for row in by_code]
     for prefix in TOWN_PREFIXES:
         query = query.removeprefix(prefix)
     number = None
