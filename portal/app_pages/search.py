@@ -10,48 +10,43 @@ from shared.links import plate_link_query
 st.header(t("查找地址", "Find an address"))
 
 with session_scope() as session:
-    villages = list_villages(session)
+    village_names = dict(list_villages(session))
+
+
+def _choose(label: str, names: dict, key: str):  # type: ignore[no-untyped-def]
+    """A selectbox over ids, showing names (ids keep AppTest and reruns simple)."""
+    return st.selectbox(
+        label,
+        list(names),
+        format_func=names.__getitem__,
+        index=None,
+        placeholder=t("请选择", "Choose"),
+        key=key,
+    )
+
 
 tab_choose, tab_text = st.tabs(
     [t("按村、街道、门牌号", "By village, street, number"), t("输入地址", "Type the address")]
 )
 with tab_choose:
-    village = st.selectbox(
-        t("村（社区）", "Village or community"),
-        villages,
-        format_func=lambda v: v[1],
-        index=None,
-        placeholder=t("请选择", "Choose"),
-        key="search.village",
-    )
-    if village:
+    village_code = _choose(t("村（社区）", "Village or community"), village_names, "search.village")
+    if village_code:
         with session_scope() as session:
-            streets = list_streets(session, village_code=village[0])
-        street = st.selectbox(
-            t("街路巷", "Street"),
-            streets,
-            format_func=lambda s: s.name,
-            index=None,
-            placeholder=t("请选择", "Choose"),
-            key="search.street",
-        )
-        if street:
+            street_names = {s.id: s.name for s in list_streets(session, village_code=village_code)}
+        street_id = _choose(t("街路巷", "Street"), street_names, "search.street")
+        if street_id:
             with session_scope() as session:
-                numbers = list_plate_numbers(session, street_id=street.id)
-            plate = st.selectbox(
-                t("门牌号", "Number"),
-                numbers,
-                format_func=lambda n: f"{n[1]}号",
-                index=None,
-                placeholder=t("请选择", "Choose"),
-                key="search.number",
-            )
-            if plate:
+                numbers = {
+                    code: f"{number}号" for code, number in list_plate_numbers(session, street_id=street_id)
+                }
+            plate_code = _choose(t("门牌号", "Number"), numbers, "search.number")
+            if plate_code:
+                address = f"{street_names[street_id]} {numbers[plate_code]}"
                 st.page_link(
                     "app_pages/plate.py",
-                    label=t(f"打开 {street.name} {plate[1]}号", f"Open {street.name} {plate[1]}"),
+                    label=t(f"打开 {address}", f"Open {address}"),
                     icon=":material/arrow_forward:",
-                    query_params=plate_link_query(plate[0]),
+                    query_params=plate_link_query(plate_code),
                 )
 with tab_text:
     text = st.text_input(
