@@ -1,9 +1,15 @@
-"""Portal router: page config, database at start, language, navigation. Pages live in app_pages/."""
+"""Portal router: page config, database at start, language, navigation. Pages live in app_pages/.
+
+Staff pages are added to the navigation only for the roles that may open them, so a typed URL
+of another role's page falls back to the plate page; each staff page also guards itself.
+"""
 
 import streamlit as st
 
 from portal.i18n import language_switch, t
+from portal.staff import current_staff
 from shared.migrate import upgrade_database
+from shared.models import Role
 
 st.set_page_config(page_title="门牌 Menpai · 麻涌镇", page_icon="🏠", layout="centered")
 
@@ -17,16 +23,37 @@ def _prepare_database() -> bool:
 
 _prepare_database()
 language_switch()
-page = st.navigation(
-    [
-        st.Page("app_pages/plate.py", title=t("门牌", "Plate"), icon=":material/home:", default=True),
+staff = current_staff()
+staff_pages = [
+    st.Page(
+        "app_pages/staff_login.py",
+        title=t("登录", "Sign in") if staff is None else t("我的账号", "My account"),
+        icon=":material/badge:",
+        url_path="staff",
+    )
+]
+if staff is not None and staff.role is Role.ADMIN:
+    staff_pages.append(
         st.Page(
-            "app_pages/search.py",
-            title=t("查找地址", "Find an address"),
-            icon=":material/search:",
-            url_path="search",
-        ),
-    ],
+            "app_pages/admin_plates.py",
+            title=t("打印门牌", "Print plates"),
+            icon=":material/print:",
+            url_path="admin-plates",
+        )
+    )
+page = st.navigation(
+    {
+        "": [
+            st.Page("app_pages/plate.py", title=t("门牌", "Plate"), icon=":material/home:", default=True),
+            st.Page(
+                "app_pages/search.py",
+                title=t("查找地址", "Find an address"),
+                icon=":material/search:",
+                url_path="search",
+            ),
+        ],
+        t("工作人员", "Staff"): staff_pages,
+    },
     position="top",
 )
 page.run()

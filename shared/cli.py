@@ -72,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="menpai",
-        description="门牌 Menpai：数据库初始化、演示数据、账号、导入与导出 / "
-        "set up the database, demo data, staff accounts, imports and exports.",
+        description="门牌 Menpai：数据库初始化、演示数据、账号、导入导出与门牌打印 / "
+        "set up the database, demo data, staff accounts, imports, exports and plate sheets.",
         epilog="数据库由环境变量 DATABASE_URL 指定（默认 data/menpai.db）/ DATABASE_URL picks the database "
         "(default: data/menpai.db).",
     )
@@ -139,6 +139,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="clear identity numbers, phones and names (recorded in the audit log)",
     )
     export.set_defaults(handler=_cmd_export)
+
+    plates = commands.add_parser("plates", help="门牌二维码 / door-plate QR codes").add_subparsers(
+        title="plates commands", metavar="ACTION", required=True
+    )
+    print_sheet = plates.add_parser(
+        "print",
+        help="生成 A4 门牌打印 PDF（带裁切线）/ build the A4 PDF of plate QR codes, with cut marks",
+    )
+    print_sheet.add_argument(
+        "--village", required=True, metavar="NAME_OR_CODE", help="village or community, e.g. 麻一村"
+    )
+    print_sheet.add_argument("--street", metavar="NAME", help="only this street (its name or a former name)")
+    print_sheet.add_argument("--out", required=True, type=Path, metavar="FILE", help="PDF file to write")
+    print_sheet.set_defaults(handler=_cmd_plates_print)
     return parser
 
 
@@ -267,6 +281,40 @@ def _cmd_export(args: argparse.Namespace) -> int:
     print(f"已导出 {count} 行到 {args.out} / exported {count} rows to {args.out}")
     if args.reveal:
         print("明文导出已记入审计日志 / this clear-text export is recorded in the audit log", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_plates_print(args: argparse.Namespace) -> int:
+    from shared.plate_sheets import build_plate_sheet, plates_for_village
+
+    out: Path = args.out
+    if out.suffix.lower() != ".pdf":
+        _fail(f"输出文件名须以 .pdf 结尾：{out}", f"The output file name must end in .pdf: {out}")
+        return EXIT_REFUSED
+    with Session(_open_database()) as session:
+        plates = plates_for_village(session, village=args.village, street=args.street)
+    if not plates:
+        where = f"{args.village} {args.street or ''}".strip()
+        raise DomainError(
+            f"{where}没有在用的门牌，未生成文件", f"{where} has no active plates; no file was written"
+        )
+    # Written beside the target and renamed at the end: an interrupted run leaves no half PDF.
+    partial = out.with_name(out.name + ".part")
+    bar = _StageBars()
+    try:
+        pages = build_plate_sheet(
+            plates,
+            out=partial,
+            progress=lambda done, total: bar("plates", done, total),
+            title=f"{plates[0][0].village} {args.street or ''}".strip(),
+        )
+        partial.replace(out)
+    finally:
+        bar.close()
+        partial.unlink(missing_ok=True)
+    count = len(plates)
+    english = f"{count} plate{'s' * (count != 1)} on {pages} page{'s' * (pages != 1)}"
+    print(f"已生成 {count} 个门牌，共 {pages} 页：{out} / {english}: {out}")
     return EXIT_OK
 
 

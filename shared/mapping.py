@@ -80,6 +80,15 @@ _LABELLED_MARKER_JS = """function (row) {
 }"""
 
 
+# Captured at import, before offline_assets() changes the class attributes (tests compare against it).
+_CDN_DEFAULTS = {cls: (list(cls.default_js), list(cls.default_css)) for cls in _VENDORED}
+
+
+def folium_cdn_defaults() -> dict[type[Any], tuple[list[tuple[str, str]], list[tuple[str, str]]]]:
+    """Folium's own asset lists as shipped (CDN URLs), captured before any re-pointing."""
+    return {cls: (list(js), list(css)) for cls, (js, css) in _CDN_DEFAULTS.items()}
+
+
 def offline_assets(static_prefix: str = STREAMLIT_STATIC_PREFIX) -> None:
     """Point folium (class-wide) at the vendored assets under `static_prefix`.
 

@@ -21,6 +21,7 @@ from shared.mapping import (
     asset_urls,
     external_hosts_in_html,
     external_hosts_in_map,
+    folium_cdn_defaults,
     offline_assets,
     plate_map,
     tile_layers,
@@ -44,10 +45,11 @@ CDN_HOSTS = {
 
 @pytest.fixture(autouse=True)
 def _folium_defaults(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """offline_assets() changes class attributes: put them back after each test; no 天地图 key."""
-    for cls in (folium.Map, folium.plugins.MarkerCluster):
-        monkeypatch.setattr(cls, "default_js", cls.default_js)
-        monkeypatch.setattr(cls, "default_css", cls.default_css)
+    """offline_assets() changes class attributes (also when a page test ran it earlier in this
+    process): start each test from folium's shipped defaults and restore them after; no 天地图 key."""
+    for cls, (js, css) in folium_cdn_defaults().items():
+        monkeypatch.setattr(cls, "default_js", js)
+        monkeypatch.setattr(cls, "default_css", css)
     monkeypatch.delenv("TIANDITU_KEY", raising=False)
     yield
 
