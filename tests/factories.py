@@ -312,3 +312,72 @@ def table_xlsx(rows: Sequence[Sequence[Any]]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+# -- declaration forms ---------------------------------------------------------------------------
+
+TENANT_ID = make_id_number("430102", "19900115", "011")  # Changsha, male, born 1990-01-15
+LANDLORD_ID = make_id_number("441900", "19650720", "031")  # Dongguan, male, born 1965-07-20
+CHILD_ID = make_id_number("430102", "20180601", "022")  # Changsha, female, born 2018-06-01
+
+
+def person_fields(**fields: Any) -> dict[str, Any]:
+    """What the tenant form sends for one adult (a migrant from Changsha); override any field."""
+    values: dict[str, Any] = {
+        "name": "李四", "sex": "1", "ethnicity": "01", "birth_date": date(1990, 1, 15), "id_type": "01",
+        "id_number": TENANT_ID, "nationality": "", "hukou_address": "湖南省长沙市芙蓉区五一路1号",
+        "education": "61", "phone": "13800138000", "employer": "东莞麻涌某电子厂",
+    }  # fmt: skip
+    values.update(fields)
+    return values
+
+
+def residence_fields(room_id: int, **fields: Any) -> dict[str, Any]:
+    """What the tenant form sends: one person, no family, moved in on 2026-11-01."""
+    values: dict[str, Any] = {
+        "room_id": room_id, "person": person_fields(), "family": [], "reason": "11", "dwelling_type": "02",
+        "move_in": date(2026, 11, 1), "planned_until": date(2027, 10, 31), "privacy_accepted": True,
+    }  # fmt: skip
+    values.update(fields)
+    return values
+
+
+def declarant_fields(**fields: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "name": "陈大文",
+        "id_type": "01",
+        "id_number": LANDLORD_ID,
+        "phone": "13912345678",
+    }
+    values.update(fields)
+    return values
+
+
+def rental_fields(room_ids: Sequence[int], **fields: Any) -> dict[str, Any]:
+    """What the landlord form sends: the rooms let from 2026-10-01, no tenants, pledge accepted."""
+    values: dict[str, Any] = {
+        "landlord": declarant_fields(), "room_ids": list(room_ids), "lease_start": date(2026, 10, 1),
+        "lease_end": date(2027, 9, 30), "use": "01", "tenants": [], "pledge_accepted": True,
+    }  # fmt: skip
+    values.update(fields)
+    return values
+
+
+def tenant_fields(room_id: int, **person: Any) -> dict[str, Any]:
+    """One tenant row of the landlord form."""
+    return {
+        "room_id": room_id,
+        "person": person_fields(**person),
+        "move_in": date(2026, 10, 15),
+        "reason": "11",
+    }
+
+
+def organisation_fields(**fields: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "name": "东莞市麻涌某五金有限公司", "uscc": make_uscc(), "status": "operating", "legal_rep": "王五",
+        "manager": "赵六", "phone": "0769-88123456", "staff_count": "35", "room_id": None,
+        "declarant": declarant_fields(name="赵六", id_number=make_id_number("441900", "19800808", "051")),
+    }  # fmt: skip
+    values.update(fields)
+    return values

@@ -20,6 +20,7 @@ from shared.models.gate import Gate, Passage, Visitor
 from shared.models.housing import Building, Facility, Organisation, Room
 from shared.models.people import Person, Residence
 from shared.models.places import DoorPlate, Grid, Street, Village
+from shared.models.receipts import ReceiptAttempt
 from shared.models.staff import AuditLog, User
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "Person",
     "PersonCategory",
     "PlateKind",
+    "ReceiptAttempt",
     "RecordStatus",
     "Residence",
     "Role",
