@@ -381,3 +381,83 @@ def organisation_fields(**fields: Any) -> dict[str, Any]:
     }  # fmt: skip
     values.update(fields)
     return values
+
+
+# -- facilities and street maintenance -----------------------------------------------------------
+
+FACILITY_HEADERS_ZH = ("设施大类", "设施小类", "设施名称", "经度", "纬度", "门牌编码", "责任部门", "联系电话")
+
+
+def make_grid_area(
+    session: Session,
+    *,
+    village: Village,
+    west: float,
+    south: float,
+    east: float,
+    north: float,
+    code: str | None = None,
+) -> Grid:
+    """A grid whose polygon is the rectangle between the two longitudes and two latitudes."""
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    grid = make_grid(session, village=village, code=code)
+    grid.polygon = {"type": "Polygon", "coordinates": [ring]}
+    session.flush()
+    return grid
+
+
+def facility_row(**cells: str) -> dict[str, str]:
+    """One good row of a facility register (Chinese headers): a fire hydrant at a point in town."""
+    row = dict(zip(FACILITY_HEADERS_ZH, ("1", "102", "麻一村消火栓1号", "113.581", "23.051", "",
+                                         "麻涌消防大队", "0769-88220119"), strict=True))  # fmt: skip
+    row.update(cells)
+    return row
+
+
+# -- review (issue 5) ------------------------------------------------------------------------------
+
+
+def staff_identity(
+    role: str = "officer", grids: Sequence[str] = (), *, username: str | None = None, user_id: int = 0
+) -> Any:
+    """A signed-in staff member as the portal keeps it (no account row needed by the services)."""
+    from shared.auth import StaffIdentity
+    from shared.models import Role
+
+    n = user_id or _next()
+    name = username or f"{role}{n}"
+    return StaffIdentity(n, name, name, Role(role), tuple(grids))
+
+
+def declare_residence(
+    session: Session, *, room: Room, now: Any, key: str | None = None, **fields: Any
+) -> Any:
+    """A tenant's own declaration in `room` (李四 unless `person=person_fields(...)` says
+    otherwise), submitted at `now` as the portal would, flushed."""
+    from shared.declaration_fields import local_today
+    from shared.declaration_forms import validate_residence
+    from shared.declarations import submit_residence
+
+    data = validate_residence(residence_fields(room.id, **fields), today=local_today(now))
+    plate_code = session.get(Building, room.building_id).plate_code  # type: ignore[union-attr]
+    return submit_residence(
+        session, plate_code=plate_code, data=data, idempotency_key=key or f"key-{_next()}", now=now
+    )
+
+
+def make_finding(
+    session: Session, declaration: Any, *, rule: str = "phone_invalid", severity: str = "warning",
+    field: str | None = "person.phone",
+) -> Any:  # fmt: skip
+    """A comparison rule's finding on a declaration, which then awaits review with issues."""
+    from shared.models import DeclarationStatus, Finding, Severity
+
+    finding = Finding(
+        declaration_id=declaration.id, rule=rule, severity=Severity(severity), field=field,
+        message_zh=f"{rule}（测试）", message_en=f"{rule} (test)",
+    )  # fmt: skip
+    session.add(finding)
+    if declaration.status is DeclarationStatus.RECEIVED:
+        declaration.status = DeclarationStatus.HAS_ISSUES
+    session.flush()
+    return finding

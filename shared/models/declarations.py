@@ -47,6 +47,13 @@ class Declaration(Base):
     grid_code: Mapped[str | None] = mapped_column(ForeignKey("grids.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # Optimistic concurrency (review, issue 5): every ORM update of the row adds one and only
+    # succeeds WHERE the row still has the number it was read with, so of two officers (or an
+    # officer and a resubmitting declarant) acting at once the second fails instead of
+    # overwriting. Pages carry it as the token `expected_version` of the review actions.
+    row_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012 (read once, when mapped)
 
     versions: Mapped[list[DeclarationVersion]] = relationship(
         back_populates="declaration", order_by="DeclarationVersion.version"

@@ -1,0 +1,69 @@
+"""审核详情 (officer, supervisor, admin): one declaration beside the records it was compared with,
+its findings, what a resubmission changed, a small map and the timeline; the decisions
+(approve, reject with a reason, ask for a correction naming the fields, record a visit) and,
+with a reason, the document numbers and phones in clear (audited)."""
+
+import streamlit as st
+
+from portal.i18n import current_lang, t
+from portal.review_actions import decision_box, reveal_box
+from portal.review_widgets import (
+    ID_PARAM,
+    QUEUE_PAGE,
+    changes,
+    declared_table,
+    mini_map,
+    pick,
+    records,
+    seen_version,
+    show_findings,
+    show_flash,
+    state_label,
+    timeline,
+)
+from portal.staff import guard
+from shared.db import session_scope
+from shared.errors import DomainError
+from shared.models import Role, utcnow
+from shared.receipt_view import KIND_LABELS
+from shared.review import get_detail
+
+staff = guard(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
+lang = current_lang()
+st.page_link(QUEUE_PAGE, label=t("返回审核队列", "Back to the queue"), icon=":material/arrow_back:")
+raw_id = st.query_params.get(ID_PARAM, "")
+if not raw_id.isdigit():
+    st.info(t("请在审核队列中选择一项申报。", "Choose a declaration in the review queue."))
+    st.stop()
+try:
+    with session_scope() as session:
+        detail = get_detail(session, declaration_id=int(raw_id), staff=staff, now=utcnow())
+except DomainError as error:
+    st.error(error.message(lang))
+    st.stop()
+
+st.header(f"{pick(KIND_LABELS[detail.kind])} · {detail.address} {' '.join(detail.rooms)}")
+overdue = t(" · ⚠️ 已超期", " · ⚠️ overdue") if detail.is_overdue else ""
+st.caption(
+    f"{detail.village} · {detail.grid_code or ''} · {state_label(detail.status)} · {t('第', 'version ')}"
+    f"{detail.version}{t('版', '')} · {t('已等待', 'waiting')} {detail.working_days} "
+    f"{t('个工作日', 'working days')}{overdue}"
+)
+show_flash()
+seen = seen_version(detail.declaration_id, detail.row_version)
+show_findings(detail)
+left, right = st.columns(2)
+with left:
+    st.subheader(t("申报内容", "Declared"))
+    declared_table(detail)
+    reveal_box(detail, staff)
+with right:
+    st.subheader(t("比对记录", "Records compared"))
+    records(detail)
+changes(detail)
+mini_map(detail)
+with st.expander(t("办理记录", "Timeline")):
+    timeline(detail)
+
+st.subheader(t("处理", "Decide"))
+decision_box(detail, staff, seen)
