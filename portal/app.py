@@ -51,6 +51,21 @@ page = st.navigation(
                 icon=":material/search:",
                 url_path="search",
             ),
+            st.Page(
+                "app_pages/receipt.py",
+                title=t("我的回执", "My receipt"),
+                icon=":material/receipt_long:",
+                url_path="receipt",  # shared.receipt_access.RECEIPT_PATH: receipt QR codes link here
+            ),
+            # Reached from a plate page (they need its ?p= link), so not in the menu.
+            *(
+                st.Page(f"app_pages/{name}.py", title=title, url_path=path, visibility="hidden")
+                for name, path, title in (
+                    ("declare_tenant", "declare-tenant", t("居住登记", "Residence")),
+                    ("declare_landlord", "declare-landlord", t("出租房屋登记", "Rental")),
+                    ("declare_organisation", "declare-organisation", t("单位登记", "Organisation")),
+                )
+            ),
         ],
         t("工作人员", "Staff"): staff_pages,
     },

@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from portal.i18n import current_lang, t
+from portal.plate_access import refuse_plate_link
 from portal.widgets import phone_text, plate_mini_map, search_hint
 from shared.codes import label
 from shared.db import session_scope
@@ -28,12 +29,7 @@ with session_scope() as session:
     result = open_plate_link(session, token, today=date.today())
 
 if result.status is PlateLinkStatus.INVALID:
-    # Both languages: whoever opened a broken link may not have chosen theirs yet.
-    st.error(
-        "无法识别这个门牌链接：二维码可能已损坏、被篡改或输入有误。\n\n"
-        "This door-plate link is not valid: the QR code may be damaged, altered or mistyped."
-    )
-    search_hint()
+    refuse_plate_link()
     st.stop()
 
 plate = result.plate
@@ -86,13 +82,12 @@ with col_landlord:
     )
 with col_tenant:
     tenant = st.button(t("我住在这里", "I live here"), width="stretch", type="primary")
-if landlord or tenant:
-    st.info(
-        t(
-            "网上申报即将开通；现在请联系下方网格员登记。",
-            "Online declaration opens soon; until then, please contact the grid officer below.",
-        )
-    )
+organisation = st.button(
+    t("单位申报", "Declare an organisation here"), type="tertiary", icon=":material/store:"
+)
+if landlord or tenant or organisation:
+    target = "declare_landlord" if landlord else "declare_tenant" if tenant else "declare_organisation"
+    st.switch_page(f"app_pages/{target}.py", query_params=plate_link_query(plate.code))
 
 with st.container(border=True):
     st.markdown(

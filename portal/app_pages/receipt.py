@@ -1,0 +1,35 @@
+"""我的回执: open a declaration with its receipt code and the last 6 characters of the document,
+see where it stands, correct and resubmit it, declare the move-out, confirm tenants."""
+
+import streamlit as st
+
+from portal.i18n import t
+from portal.receipt_actions import (
+    NOTICE,
+    confirm_tenants,
+    correction_form,
+    look_up,
+    move_out_form,
+    opened_receipt,
+)
+from portal.receipt_widgets import show_declared, show_people, show_status, show_timeline
+from shared.declaration_fields import local_today
+from shared.models import utcnow
+
+st.header(t("我的回执", "My receipt"))
+look_up()
+opened = opened_receipt()
+if opened is None:
+    st.stop()
+
+view = opened.view
+today = local_today(utcnow())
+if notice := st.session_state.get(NOTICE):
+    st.success(t(*notice))
+show_status(view)
+show_declared(view)
+show_people(view)
+confirm_tenants(view)
+correction_form(view, today=today)
+move_out_form(view, today=today)
+show_timeline(view)

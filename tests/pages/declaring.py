@@ -1,0 +1,80 @@
+"""Helpers of the declaration page tests: open a page from a plate link, fill widgets by key,
+read what the page says."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from shared.config import PROJECT_ROOT
+from shared.declaration_fields import local_today
+from shared.links import plate_token
+from shared.models import utcnow
+
+PORTAL = str(PROJECT_ROOT / "portal" / "app.py")
+_WIDGET_KINDS = ("text_input", "selectbox", "date_input", "checkbox", "multiselect", "number_input")
+
+
+def today() -> Any:
+    """The date the pages check against (China's)."""
+    return local_today(utcnow())
+
+
+def open_page(
+    page: str, *, plate_code: str | None = None, token: str | None = None, **params: str
+) -> AppTest:
+    """The portal's `app_pages/<page>.py` as opened from a plate link (or with query params)."""
+    at = AppTest.from_file(PORTAL, default_timeout=60)
+    if plate_code is not None or token is not None:
+        at.query_params["p"] = token if token is not None else plate_token(plate_code or "")
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page(f"app_pages/{page}.py")
+    return at.run()
+
+
+def widget(at: AppTest, key: str) -> Any:
+    for kind in _WIDGET_KINDS:
+        try:
+            return getattr(at, kind)(key=key)
+        except KeyError:
+            continue
+    raise KeyError(f"no widget with key {key!r}")
+
+
+def fill(at: AppTest, values: Mapping[str, Any]) -> AppTest:
+    """Set each widget (by key) to its value; the caller runs the app."""
+    for key, value in values.items():
+        widget(at, key).set_value(value)
+    return at
+
+
+def value_of(at: AppTest, key: str) -> Any:
+    return widget(at, key).value
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page says, in one string."""
+    parts = [
+        e.value
+        for e in (
+            *at.markdown,
+            *at.caption,
+            *at.header,
+            *at.subheader,
+            *at.error,
+            *at.warning,
+            *at.info,
+            *at.success,
+        )
+    ]
+    # Typed values and messages are shown markdown-escaped: read them as people see them.
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    return at.button(key=key).click().run()
