@@ -24,6 +24,28 @@ def _prepare_database() -> bool:
 _prepare_database()
 language_switch()
 staff = current_staff()
+OFFICERS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
+# (page file, url path, title, icon, roles that see it); hidden pages are opened from another page.
+STAFF_PAGES = (
+    ("review_queue", "review", t("审核队列", "Review queue"), ":material/fact_check:", OFFICERS),
+    ("review_detail", "review-item", t("审核详情", "Review item"), None, OFFICERS),
+    ("worklists", "worklists", t("到期工作清单", "Work lists"), ":material/event_upcoming:", OFFICERS),
+    (
+        "facilities",
+        "facilities",
+        t("实有设施", "Facilities"),
+        ":material/construction:",
+        (Role.SUPERVISOR, Role.ADMIN),
+    ),
+    (
+        "admin_streets",
+        "admin-streets",
+        t("街路巷和门牌", "Streets and plates"),
+        ":material/signpost:",
+        (Role.ADMIN,),
+    ),
+    ("admin_plates", "admin-plates", t("打印门牌", "Print plates"), ":material/print:", (Role.ADMIN,)),
+)
 staff_pages = [
     st.Page(
         "app_pages/staff_login.py",
@@ -32,15 +54,18 @@ staff_pages = [
         url_path="staff",
     )
 ]
-if staff is not None and staff.role is Role.ADMIN:
-    staff_pages.append(
+if staff is not None:
+    staff_pages += [
         st.Page(
-            "app_pages/admin_plates.py",
-            title=t("打印门牌", "Print plates"),
-            icon=":material/print:",
-            url_path="admin-plates",
+            f"app_pages/{name}.py",
+            title=title,
+            url_path=path,
+            icon=icon,
+            visibility="visible" if icon else "hidden",
         )
-    )
+        for name, path, title, icon, roles in STAFF_PAGES
+        if staff.role in roles
+    ]
 page = st.navigation(
     {
         "": [
