@@ -153,6 +153,30 @@ def build_parser() -> argparse.ArgumentParser:
     print_sheet.add_argument("--street", metavar="NAME", help="only this street (its name or a former name)")
     print_sheet.add_argument("--out", required=True, type=Path, metavar="FILE", help="PDF file to write")
     print_sheet.set_defaults(handler=_cmd_plates_print)
+
+    match = commands.add_parser("match", help="地址清洗 / match legacy addresses").add_subparsers(
+        title="match commands", metavar="KIND", required=True
+    )
+    match_addresses = match.add_parser(
+        "addresses",
+        help="把文件中的地址匹配到标准门牌（CSV 或 XLSX）/ match a file's addresses to standard plates",
+        description="Writes every input row with its best plate, score, needs-review flag and next "
+        "candidates. Exit code 0: done (rows to check are counted); 2: refused, nothing written.",
+    )
+    match_addresses.add_argument("file", type=Path, metavar="FILE")
+    match_addresses.add_argument(
+        "--out", type=Path, metavar="OUT", help="CSV or XLSX to write (default: FILE.matched.csv beside it)"
+    )
+    match_addresses.set_defaults(handler=_cmd_match_addresses)
+
+    recheck = commands.add_parser(
+        "recheck",
+        help="对全部待审申报重新自动比对 / re-run the comparison rules on every pending declaration",
+        description="Findings are replaced where they changed; received and has-issues follow them. "
+        "MENPAI_M2_PER_PERSON and MENPAI_LATE_WORKING_DAYS override the rule settings. "
+        "Exit code 0 when done.",
+    )
+    recheck.set_defaults(handler=_cmd_recheck)
     return parser
 
 
@@ -318,6 +342,56 @@ def _cmd_plates_print(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_match_addresses(args: argparse.Namespace) -> int:
+    from shared.address_match_files import match_addresses_file
+
+    path: Path = args.file
+    if not path.is_file():
+        _fail(f"找不到文件：{path}", f"File not found: {path}")
+        return EXIT_REFUSED
+    out: Path = args.out or path.with_name(f"{path.stem}.matched.csv")
+    with Session(_open_database()) as session:
+        bar = _RowBar()
+        try:
+            report = match_addresses_file(session, path=path, out=out, progress=bar)
+        except DomainError as error:
+            _fail(error.message_zh, error.message_en)
+            return EXIT_REFUSED
+        finally:
+            bar.close()
+    print(f"已写入 written: {out}")
+    print(
+        f"地址 addresses: {report.total}   已匹配 matched: {report.matched}   "
+        f"需复核 needs review: {report.needs_review}（未找到 not found: {report.unmatched}）"
+    )
+    return EXIT_OK
+
+
+def _cmd_recheck(args: argparse.Namespace) -> int:
+    from shared.models import utcnow
+    from shared.rules_base import load_rule_settings
+    from shared.rules_recheck import recheck_all
+
+    settings = load_rule_settings()  # a bad MENPAI_* value is refused before any work
+    engine = _open_database()
+    with Session(engine) as session:
+        bar = _StageBars()
+        try:
+            report = recheck_all(
+                session,
+                now=utcnow(),
+                settings=settings,
+                progress=lambda done, total: bar("declarations", done, total),
+                after_batch=session.commit,  # officers approving meanwhile wait for one batch only
+                actor=_actor(),
+            )
+        finally:
+            bar.close()
+        session.commit()
+    _print_recheck(report)
+    return EXIT_OK
+
+
 # -- helpers -----------------------------------------------------------------------------------
 
 
@@ -435,6 +509,22 @@ def _print_report(report: Any, *, dry_run: bool) -> None:
             print(f"  第 {e.line} 行 line {e.line} [{e.column}] {e.message_zh} / {e.message_en}")
     if dry_run:
         print("试运行，未保存任何数据 / dry run: nothing was saved")
+
+
+def _print_recheck(report: Any) -> None:
+    from shared.rules import RULE_LABELS
+
+    print(f"已复核待审申报 {report.checked} 件 / rechecked {report.checked} pending declarations")
+    print(
+        f"  有变化 changed {report.changed}   转为有问题 now with issues {report.opened}   "
+        f"问题已消除 cleared {report.cleared}   处理中被改动 skipped {report.skipped}   "
+        f"无法读取 unreadable {report.unreadable}"
+    )
+    print("各规则的发现数 findings per rule:")
+    for rule, (zh, en) in RULE_LABELS.items():
+        print(f"  {rule:<34} {report.findings_by_rule.get(rule, 0):>7,}  {zh} / {en}")
+    for rule, count in sorted(report.failed_rules.items()):
+        print(f"  规则运行出错 rule failed: {rule} ×{count}", file=sys.stderr)
 
 
 class _StageBars:

@@ -248,6 +248,8 @@ def run_rule_hooks(
     """Run every registered rule and keep its findings. A rule that crashes is logged and noted
     on the declaration ("rule_failed") so the officer knows it went unchecked: the declarant's
     submission must not fail for it."""
+    import shared.rules  # noqa: F401  (registers the comparison rules on first use)
+
     findings: list[Finding] = []
     for hook in RULE_HOOKS:
         name = getattr(hook, "__name__", repr(hook))

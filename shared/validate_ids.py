@@ -8,6 +8,7 @@ We read the numbers ourselves and use python-stdnum only for its region table, b
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -253,6 +254,7 @@ def _region_table() -> NumDB | None:
         return None
 
 
+@functools.cache  # called for every identity number a rule or an import checks
 def is_known_region(code: str) -> bool:
     """Whether a 6-digit address code was ever in GB/T 2260 (python-stdnum's table).
 

@@ -15,13 +15,14 @@ PAGES = {
     "detail": "app_pages/review_detail.py",
     "worklists": "app_pages/worklists.py",
     "facilities": "app_pages/facilities.py",
+    "matching": "app_pages/address_matching.py",
     "streets": "app_pages/admin_streets.py",
     "plates": "app_pages/admin_plates.py",
 }
 EXPECTED = {
     Role.OFFICER: {"review", "detail", "worklists"},
-    Role.SUPERVISOR: {"review", "detail", "worklists", "facilities"},
-    Role.ADMIN: {"review", "detail", "worklists", "facilities", "streets", "plates"},
+    Role.SUPERVISOR: {"review", "detail", "worklists", "facilities", "matching"},
+    Role.ADMIN: {"review", "detail", "worklists", "facilities", "matching", "streets", "plates"},
 }
 
 

@@ -1,0 +1,308 @@
+"""The records a declaration is compared with, read in bulk and kept as plain values.
+
+`Records` answers the rules' questions (is this plate in use, what is this room, who lives in
+it, where else does this person live, which other pending declarations name this person in
+this room). It reads lazily, one question at a time, when the rules run at submit; `recheck`
+calls `prefetch` with a whole batch of declarations first, so a batch costs a handful of
+queries whatever its size.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.declaration_inputs import OrganisationInput
+from shared.declaration_store import payload_of
+from shared.models import (
+    Building,
+    Declaration,
+    DeclarationStatus,
+    DoorPlate,
+    Organisation,
+    Person,
+    RecordStatus,
+    Residence,
+    Room,
+    Street,
+)
+from shared.models.places import format_address
+from shared.plates import active_residence_filter
+from shared.rules_base import Declared, read_declared
+
+log = logging.getLogger(__name__)
+
+# Declarations still waiting for an officer: what `recheck` re-runs and duplicates are sought in.
+PENDING_STATUSES = (
+    DeclarationStatus.RECEIVED,
+    DeclarationStatus.HAS_ISSUES,
+    DeclarationStatus.RESUBMITTED,
+    DeclarationStatus.CORRECTION_REQUESTED,
+)
+CHUNK = 500  # ids per IN (...): far below SQLite's and PostgreSQL's parameter limits
+
+K = TypeVar("K")
+
+
+@dataclass(frozen=True)
+class Owner:
+    """A building's recorded owner: a person (by blind index) or an organisation (the names of
+    its legal representative and manager, who may let its rooms)."""
+
+    person_index: str | None = None
+    org_people: frozenset[str] = frozenset()
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.person_index is not None or bool(self.org_people)
+
+
+@dataclass(frozen=True)
+class RoomFacts:
+    id: int
+    number: str
+    is_active: bool
+    area_m2: float | None
+    is_rental: bool
+    building_id: int
+    building_is_active: bool
+    building_use: str
+    plate_code: str
+    owner: Owner
+
+
+@dataclass(frozen=True)
+class Occupant:
+    """Someone with a current residence in a room."""
+
+    person_index: str
+    birth_date: date
+
+
+@dataclass(frozen=True)
+class Residency:
+    """A current residence of a person, with the address it is at."""
+
+    room_id: int
+    address: str
+    room_number: str
+
+
+@dataclass(frozen=True)
+class OrganisationFacts:
+    name: str
+    legal_rep: str
+    manager: str
+
+
+class Records:
+    """The housing and population records as of `today`, cached for one run of the rules."""
+
+    def __init__(self, session: Session, *, today: date) -> None:
+        self.session = session
+        self.today = today
+        self._plates: dict[str, bool | None] = {}
+        self._rooms: dict[int, RoomFacts | None] = {}
+        self._occupants: dict[int, tuple[Occupant, ...]] = {}
+        self._residencies: dict[str, tuple[Residency, ...]] = {}
+        self._organisations: dict[str, OrganisationFacts | None] = {}
+        self._claims: dict[tuple[int, str], set[int]] = defaultdict(set)
+        self._claimed_plates: set[str] = set()
+
+    # -- what the rules ask ----------------------------------------------------------------------
+
+    def plate_is_active(self, code: str) -> bool | None:
+        """True or False for a plate in use or retired; None for no such plate."""
+        if code not in self._plates:
+            self._load_plates([code])
+        return self._plates[code]
+
+    def room(self, room_id: int) -> RoomFacts | None:
+        if room_id not in self._rooms:
+            self._load_rooms([room_id])
+        return self._rooms[room_id]
+
+    def occupants(self, room_id: int) -> tuple[Occupant, ...]:
+        if room_id not in self._occupants:
+            self._load_occupants([room_id])
+        return self._occupants[room_id]
+
+    def residencies(self, person_index: str) -> tuple[Residency, ...]:
+        if person_index not in self._residencies:
+            self._load_residencies([person_index])
+        return self._residencies[person_index]
+
+    def organisation(self, uscc: str) -> OrganisationFacts | None:
+        if uscc not in self._organisations:
+            self._load_organisations([uscc])
+        return self._organisations[uscc]
+
+    def claims(self, plate_code: str, room_id: int, person_index: str) -> frozenset[int]:
+        """Ids of pending declarations that say this person lives in this room."""
+        if plate_code not in self._claimed_plates:
+            self._load_claims(plate_code)
+        return frozenset(self._claims.get((room_id, person_index), ()))
+
+    # -- reading in bulk -------------------------------------------------------------------------
+
+    def prefetch(self, batch: Sequence[Declared], *, holds_whole_plates: bool = True) -> None:
+        """Read what the rules will ask about a batch of declarations in a few queries. With
+        `holds_whole_plates` the batch holds every pending declaration of its plates (recheck
+        cuts batches at plate boundaries), so its own claims are all the claims of those plates;
+        otherwise claims are read per plate when first asked."""
+        self._load_plates([d.plate_code for d in batch])
+        room_ids = [room_id for d in batch for _, room_id in d.rooms]
+        self._load_rooms(room_ids)
+        self._load_occupants(room_ids)
+        self._load_residencies([s.index for d in batch for s in d.subjects])
+        self._load_organisations([d.data.uscc for d in batch if isinstance(d.data, OrganisationInput)])
+        if not holds_whole_plates:
+            return
+        for declared in batch:
+            self.add_claims(declared)
+        self._claimed_plates.update(d.plate_code for d in batch)
+
+    def add_claims(self, declared: Declared) -> None:
+        for subject in declared.subjects:
+            if subject.lives_there_on(self.today):
+                self._claims[(subject.room_id, subject.index)].add(declared.declaration_id)
+
+    def _load_plates(self, codes: Iterable[str]) -> None:
+        for chunk in _missing(self._plates, codes):
+            found = dict(
+                self.session.execute(
+                    select(DoorPlate.code, DoorPlate.status).where(DoorPlate.code.in_(chunk))
+                ).all()
+            )
+            for code in chunk:
+                status = found.get(code)
+                self._plates[code] = None if status is None else status is RecordStatus.ACTIVE
+
+    def _load_rooms(self, room_ids: Iterable[int]) -> None:
+        for chunk in _missing(self._rooms, room_ids):
+            rows = self.session.execute(
+                select(Room, Building)
+                .join(Building, Room.building_id == Building.id)
+                .where(Room.id.in_(chunk))
+            )
+            pairs = list(rows)
+            owners = self._owners([b for _, b in pairs])
+            for room_id in chunk:
+                self._rooms[room_id] = None
+            for room, building in pairs:
+                self._rooms[room.id] = RoomFacts(
+                    id=room.id,
+                    number=room.number,
+                    is_active=room.status is RecordStatus.ACTIVE,
+                    area_m2=room.area_m2,
+                    is_rental=room.is_rental,
+                    building_id=building.id,
+                    building_is_active=building.status is RecordStatus.ACTIVE,
+                    building_use=building.use,
+                    plate_code=building.plate_code,
+                    owner=owners.get(building.id, Owner()),
+                )
+
+    def _owners(self, buildings: Sequence[Building]) -> dict[int, Owner]:
+        person_ids = {b.owner_person_id for b in buildings if b.owner_person_id is not None}
+        org_ids = {b.owner_org_id for b in buildings if b.owner_org_id is not None}
+        indexes: dict[int, str] = {}
+        if person_ids:
+            indexes = dict(
+                self.session.execute(
+                    select(Person.id, Person.id_number_index).where(Person.id.in_(person_ids))
+                ).all()
+            )
+        org_people: dict[int, frozenset[str]] = {}
+        if org_ids:
+            for org_id, legal_rep, manager in self.session.execute(
+                select(Organisation.id, Organisation.legal_rep, Organisation.manager).where(
+                    Organisation.id.in_(org_ids)
+                )
+            ):
+                org_people[org_id] = frozenset(n.strip() for n in (legal_rep, manager) if n.strip())
+        return {
+            b.id: Owner(
+                indexes.get(b.owner_person_id) if b.owner_person_id is not None else None,
+                org_people.get(b.owner_org_id, frozenset()) if b.owner_org_id is not None else frozenset(),
+            )
+            for b in buildings
+        }
+
+    def _load_occupants(self, room_ids: Iterable[int]) -> None:
+        for chunk in _missing(self._occupants, room_ids):
+            found: dict[int, list[Occupant]] = defaultdict(list)
+            for room_id, index, born in self.session.execute(
+                select(Residence.room_id, Person.id_number_index, Person.birth_date)
+                .join(Person, Residence.person_id == Person.id)
+                .where(Residence.room_id.in_(chunk), active_residence_filter(self.today))
+            ):
+                found[room_id].append(Occupant(index, born))
+            for room_id in chunk:
+                self._occupants[room_id] = tuple(found.get(room_id, ()))
+
+    def _load_residencies(self, indexes: Iterable[str]) -> None:
+        for chunk in _missing(self._residencies, indexes):
+            found: dict[str, list[Residency]] = defaultdict(list)
+            for index, room_id, room_number, plate_number, street in self.session.execute(
+                select(Person.id_number_index, Residence.room_id, Room.number, DoorPlate.number, Street.name)
+                .join(Residence, Residence.person_id == Person.id)
+                .join(Room, Residence.room_id == Room.id)
+                .join(Building, Room.building_id == Building.id)
+                .join(DoorPlate, Building.plate_code == DoorPlate.code)
+                .join(Street, DoorPlate.street_id == Street.id)
+                .where(Person.id_number_index.in_(chunk), active_residence_filter(self.today))
+            ):
+                found[index].append(Residency(room_id, format_address(street, plate_number), room_number))
+            for index in chunk:
+                self._residencies[index] = tuple(found.get(index, ()))
+
+    def _load_organisations(self, usccs: Iterable[str]) -> None:
+        for chunk in _missing(self._organisations, usccs):
+            found = {
+                uscc: OrganisationFacts(name, legal_rep, manager)
+                for uscc, name, legal_rep, manager in self.session.execute(
+                    select(
+                        Organisation.uscc, Organisation.name, Organisation.legal_rep, Organisation.manager
+                    ).where(Organisation.uscc.in_(chunk))
+                )
+                if uscc is not None
+            }
+            for uscc in chunk:
+                self._organisations[uscc] = found.get(uscc)
+
+    def _load_claims(self, plate_code: str) -> None:
+        """Pending declarations at one plate (a room belongs to one plate, so a duplicate must be
+        at the same plate); one that cannot be read is skipped, it gets its own rule_failed."""
+        rows = self.session.scalars(
+            select(Declaration).where(
+                Declaration.plate_code == plate_code, Declaration.status.in_(PENDING_STATUSES)
+            )
+        )
+        for declaration in rows:
+            try:
+                declared = read_declared(
+                    declaration_id=declaration.id,
+                    kind=declaration.kind,
+                    plate_code=declaration.plate_code,
+                    payload=payload_of(declaration),
+                )
+            except Exception:
+                log.warning("declaration %s: payload unreadable, left out of duplicates", declaration.id)
+                continue
+            self.add_claims(declared)
+        self._claimed_plates.add(plate_code)
+
+
+def _missing(cache: Mapping[K, object], keys: Iterable[K]) -> Iterator[list[K]]:
+    """The keys not yet cached, without repeats, in chunks for IN (...)."""
+    wanted = [k for k in dict.fromkeys(keys) if k not in cache]
+    for start in range(0, len(wanted), CHUNK):
+        yield wanted[start : start + CHUNK]

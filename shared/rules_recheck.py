@@ -1,0 +1,349 @@
+"""`menpai recheck`: re-run every comparison rule over every declaration still waiting for an
+officer, because the records they were compared with change (a room registered as let, a
+residence ended, a plate retired, a visa run out).
+
+Findings are results, not records: a declaration's findings are replaced when they changed,
+and a `rechecked` event keeps what changed. RECEIVED moves to HAS_ISSUES when findings appear
+and back when they are all gone; RESUBMITTED and CORRECTION_REQUESTED keep their state (the
+officer and the declarant are already on it). A rule that crashes keeps its earlier findings
+and is counted in `failed_rules`. Declarations are read in batches of whole plates (a duplicate
+is always at the same plate), each batch in a few queries, as plain rows. A declaration an
+officer or the declarant changes while the batch runs is left alone (`skipped`): it is only
+written where its status, version and `row_version` are still those the rules saw, and writing
+moves `row_version` on, so an officer's page showing the old findings is told it changed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, and_, bindparam, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from shared.audit import record_audit
+from shared.crypto import decrypt
+from shared.declaration_fields import local_today
+from shared.models import (
+    Declaration,
+    DeclarationEvent,
+    DeclarationStatus,
+    DeclarationVersion,
+    Finding,
+    Severity,
+)
+from shared.rules import RULES_ACTOR, build_check, evaluate
+from shared.rules_base import Declared, RuleSettings, load_rule_settings, read_declared
+from shared.rules_lookup import PENDING_STATUSES, Records
+
+log = logging.getLogger(__name__)
+
+RECHECKED = "rechecked"  # DeclarationEvent.action of a recheck that changed the findings
+BATCH_SIZE = 500
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RecheckReport:
+    """What one recheck did; `findings_by_rule` counts the findings pending declarations now have."""
+
+    checked: int = 0
+    changed: int = 0  # findings replaced
+    opened: int = 0  # RECEIVED → HAS_ISSUES
+    cleared: int = 0  # HAS_ISSUES → RECEIVED
+    skipped: int = 0  # changed by someone else while the batch ran
+    unreadable: int = 0  # payload could not be decrypted or read
+    findings_by_rule: Counter[str] = field(default_factory=Counter)
+    failed_rules: Counter[str] = field(default_factory=Counter)
+
+    def counts(self) -> dict[str, Any]:
+        return {
+            "checked": self.checked,
+            "changed": self.changed,
+            "opened": self.opened,
+            "cleared": self.cleared,
+            "skipped": self.skipped,
+            "unreadable": self.unreadable,
+            "findings_by_rule": dict(sorted(self.findings_by_rule.items())),
+            "failed_rules": dict(sorted(self.failed_rules.items())),
+        }
+
+
+def recheck_all(
+    session: Session,
+    *,
+    now: datetime,
+    settings: RuleSettings | None = None,
+    progress: Progress | None = None,
+    after_batch: Callable[[], None] | None = None,
+    actor: str = RULES_ACTOR,
+    batch_size: int = BATCH_SIZE,
+) -> RecheckReport:
+    """Re-run the rules on every pending declaration of the town and write what changed.
+    `after_batch` runs after each batch is flushed: the CLI commits there, so people working
+    during a long run wait for one batch, never for the whole town."""
+    settings = settings or load_rule_settings()
+    report = RecheckReport()
+    pending = session.execute(
+        select(Declaration.id, Declaration.plate_code)
+        .where(Declaration.status.in_(PENDING_STATUSES))
+        .order_by(Declaration.plate_code, Declaration.id)
+    ).all()
+    total = len(pending)
+    if progress:
+        progress(0, total)
+    for batch in _plate_batches([(row[0], row[1]) for row in pending], batch_size):
+        _recheck_batch(session, batch, now=now, settings=settings, report=report)
+        session.flush()
+        if after_batch:
+            after_batch()
+        if progress:
+            progress(report.checked + report.unreadable, total)
+    record_audit(
+        session,
+        actor=actor,
+        action="declaration.recheck",
+        target_type="declarations",
+        target_id="pending",
+        detail=report.counts(),
+        at=now,
+    )
+    session.flush()
+    return report
+
+
+def _plate_batches(rows: Sequence[tuple[int, str]], size: int) -> Iterator[list[int]]:
+    """Ids in batches of about `size`, never splitting one plate's declarations."""
+    batch: list[int] = []
+    for i, (declaration_id, plate_code) in enumerate(rows):
+        batch.append(declaration_id)
+        is_plate_end = i + 1 == len(rows) or rows[i + 1][1] != plate_code
+        if len(batch) >= size and is_plate_end:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A pending declaration as the batch read it: what the conditional update compares."""
+
+    id: int
+    status: DeclarationStatus
+    version: int
+    row_version: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class _OldFinding:
+    id: int
+    rule: str
+    severity: Severity
+    field: str | None
+    message_zh: str
+    message_en: str
+
+
+def _recheck_batch(
+    session: Session, ids: list[int], *, now: datetime, settings: RuleSettings, report: RecheckReport
+) -> None:
+    # Plain rows, not ORM objects: a town's worth must not pile up in the caller's session.
+    rows = session.execute(
+        select(
+            Declaration.id,
+            Declaration.kind,
+            Declaration.plate_code,
+            Declaration.payload_enc,
+            Declaration.status,
+            Declaration.version,
+            Declaration.row_version,
+            Declaration.created_at,
+            Declaration.updated_at,
+            DeclarationVersion.created_at,
+        )
+        .outerjoin(
+            DeclarationVersion,
+            and_(
+                DeclarationVersion.declaration_id == Declaration.id,
+                DeclarationVersion.version == Declaration.version,
+            ),
+        )
+        .where(Declaration.id.in_(ids))
+    ).all()
+    old: dict[int, list[_OldFinding]] = {i: [] for i in ids}
+    for f in session.execute(
+        select(
+            Finding.id,
+            Finding.declaration_id,
+            Finding.rule,
+            Finding.severity,
+            Finding.field,
+            Finding.message_zh,
+            Finding.message_en,
+        ).where(Finding.declaration_id.in_(ids))
+    ):
+        old[f.declaration_id].append(
+            _OldFinding(f.id, f.rule, f.severity, f.field, f.message_zh, f.message_en)
+        )
+    readable: list[tuple[Any, Declared]] = []
+    for row in rows:
+        try:
+            # As `payload_of` reads a Declaration: the sealed JSON of its current version.
+            payload = json.loads(decrypt(row.payload_enc))
+            declared = read_declared(
+                declaration_id=row.id, kind=row.kind, plate_code=row.plate_code, payload=payload
+            )
+        except Exception:
+            log.exception("recheck: declaration %s cannot be read", row.id)
+            report.unreadable += 1
+            report.findings_by_rule.update(f.rule for f in old[row.id])
+            continue
+        readable.append((row, declared))
+    records = Records(session, today=local_today(now))
+    records.prefetch([declared for _, declared in readable])
+    writes = _Writes()
+    for row, declared in readable:
+        report.checked += 1
+        check = build_check(
+            declared,
+            records=records,
+            settings=settings,
+            now=now,
+            version_at=row[9],
+            submitted_at=row.created_at,
+        )
+        result = evaluate(check, now=now)
+        report.failed_rules.update(result.failed)
+        seen = _Seen(row.id, row.status, row.version, row.row_version, row.updated_at)
+        kept = _apply(
+            session, seen, old[row.id], result.findings, result.failed, now=now, report=report, writes=writes
+        )
+        report.findings_by_rule.update(kept)
+    writes.flush(session)
+
+
+@dataclass
+class _Writes:
+    """What a batch writes once its declarations' status updates went through, in bulk."""
+
+    stale: list[int] = field(default_factory=list)
+    new: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[int] = field(default_factory=list)
+
+    def flush(self, session: Session) -> None:
+        if self.stale:
+            session.execute(delete(Finding).where(Finding.id.in_(self.stale)))
+        if self.new:
+            session.execute(insert(Finding), self.new)
+        if self.events:
+            session.execute(insert(DeclarationEvent), self.events)
+        # Declarations the caller holds are re-read on their next use.
+        for declaration_id in self.changed:
+            held = session.identity_map.get(session.identity_key(Declaration, declaration_id))
+            if held is not None:
+                session.expire(held)
+
+
+def _apply(
+    session: Session,
+    seen: _Seen,
+    old: list[_OldFinding],
+    new: list[Finding],
+    failed: tuple[str, ...],
+    *,
+    now: datetime,
+    report: RecheckReport,
+    writes: _Writes,
+) -> list[str]:
+    """Update one declaration's status if its findings changed; the rule ids it has after. A
+    rule that crashed this time keeps its earlier findings: a bug must not clear a declaration."""
+    carried = [f for f in old if f.rule in failed]
+    after: list[Finding | _OldFinding] = [*new, *carried]
+    status = seen.status
+    if after and status is DeclarationStatus.RECEIVED:
+        target = DeclarationStatus.HAS_ISSUES
+    elif not after and status is DeclarationStatus.HAS_ISSUES:
+        target = DeclarationStatus.RECEIVED
+    else:
+        target = status
+    if _signature(old) == _signature(after) and target is status:
+        return [f.rule for f in old]
+    # Only where the declaration is still as the rules saw it (no decision, no new version since);
+    # the row version moves on, so an officer's page showing the old findings is told (StaleItem).
+    result = session.execute(
+        _GUARDED_UPDATE,
+        {
+            "b_id": seen.id,
+            "b_row_version": seen.row_version,
+            "b_status": status,
+            "b_version": seen.version,
+            "b_target": target,
+            "b_updated_at": now if target is not status else seen.updated_at,
+            "b_next_row_version": seen.row_version + 1,
+        },
+    )
+    if cast(CursorResult[Any], result).rowcount != 1:
+        report.skipped += 1
+        return [f.rule for f in old]
+    writes.stale.extend(f.id for f in old if f not in carried)
+    writes.new.extend(
+        {
+            "declaration_id": seen.id,
+            "rule": f.rule,
+            "severity": f.severity,
+            "field": f.field,
+            "message_zh": f.message_zh,
+            "message_en": f.message_en,
+            "created_at": now,
+        }
+        for f in new
+    )
+    note = _change_note(old, after)
+    writes.events.append(
+        {"declaration_id": seen.id, "actor": RULES_ACTOR, "action": RECHECKED, "note": note, "at": now}
+    )
+    writes.changed.append(seen.id)
+    report.changed += 1
+    report.opened += status is DeclarationStatus.RECEIVED and target is DeclarationStatus.HAS_ISSUES
+    report.cleared += status is DeclarationStatus.HAS_ISSUES and target is DeclarationStatus.RECEIVED
+    return [f.rule for f in after]
+
+
+# One statement, compiled once, executed per changed declaration.
+_GUARDED_UPDATE = (
+    update(Declaration)
+    .where(
+        Declaration.id == bindparam("b_id"),
+        Declaration.row_version == bindparam("b_row_version"),
+        Declaration.status == bindparam("b_status"),
+        Declaration.version == bindparam("b_version"),
+    )
+    .values(
+        status=bindparam("b_target"),
+        updated_at=bindparam("b_updated_at"),
+        row_version=bindparam("b_next_row_version"),
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
+def _signature(findings: Sequence[Finding | _OldFinding]) -> list[tuple[str, str, str, str, str]]:
+    return sorted((f.rule, str(f.severity), f.field or "", f.message_zh, f.message_en) for f in findings)
+
+
+def _change_note(old: Sequence[_OldFinding], new: Sequence[Finding | _OldFinding]) -> str:
+    """`3 → 1: -late_declaration, -room_not_rental` — rule ids only, no personal data."""
+    before, after = Counter(f.rule for f in old), Counter(f.rule for f in new)
+    gone = sorted((before - after).elements())
+    came = sorted((after - before).elements())
+    changes = [f"-{r}" for r in dict.fromkeys(gone)] + [f"+{r}" for r in dict.fromkeys(came)]
+    return f"{len(old)} → {len(new)}" + (f": {', '.join(changes)}" if changes else "")
