@@ -26,25 +26,28 @@ language_switch()
 staff = current_staff()
 OFFICERS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 # (page file, url path, title, icon, roles that see it); hidden pages are opened from another page.
+SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
+ADMINS = (Role.ADMIN,)
 STAFF_PAGES = (
     ("review_queue", "review", t("审核队列", "Review queue"), ":material/fact_check:", OFFICERS),
     ("review_detail", "review-item", t("审核详情", "Review item"), None, OFFICERS),
     ("worklists", "worklists", t("到期工作清单", "Work lists"), ":material/event_upcoming:", OFFICERS),
+    ("facilities", "facilities", t("实有设施", "Facilities"), ":material/construction:", SUPERVISORS),
     (
-        "facilities",
-        "facilities",
-        t("实有设施", "Facilities"),
-        ":material/construction:",
-        (Role.SUPERVISOR, Role.ADMIN),
+        "address_matching",
+        "address-matching",
+        t("地址清洗", "Address cleaning"),
+        ":material/rule:",
+        SUPERVISORS,
     ),
     (
         "admin_streets",
         "admin-streets",
         t("街路巷和门牌", "Streets and plates"),
         ":material/signpost:",
-        (Role.ADMIN,),
+        ADMINS,
     ),
-    ("admin_plates", "admin-plates", t("打印门牌", "Print plates"), ":material/print:", (Role.ADMIN,)),
+    ("admin_plates", "admin-plates", t("打印门牌", "Print plates"), ":material/print:", ADMINS),
 )
 staff_pages = [
     st.Page(
