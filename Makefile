@@ -29,4 +29,4 @@ lint: install
 
 ## test: install and run the whole suite (lint, types, tests) on SQLite, or on DATABASE_URL when set
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

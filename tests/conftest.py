@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session
 
 from shared import crypto, db
@@ -48,7 +48,8 @@ def _test_secret(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[No
 def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database: a SQLite file to copy, or the PostgreSQL URL migrated once."""
     if ON_POSTGRES:
-        engine = db.make_engine(POSTGRES_URL)
+        url = _worker_database(POSTGRES_URL)
+        engine = db.make_engine(url)
         try:
             with engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -57,7 +58,7 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             pytest.exit(f"PostgreSQL at DATABASE_URL is not reachable: {exc}", returncode=3)
         upgrade_database(engine)
         engine.dispose()
-        yield POSTGRES_URL
+        yield url
         return
     path = tmp_path_factory.mktemp("template") / "template.db"
     engine = db.make_engine(f"sqlite:///{path}")
@@ -68,11 +69,27 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield str(path)
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (`<name>_gw0`, …), created
+    afresh, so workers never truncate each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(db.make_engine(url).url)
+    name = f"{base.database}_{worker}"
+    admin = db.make_engine(base.render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture
 def db_url(_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """This test's own migrated database; DATABASE_URL points at it for code under test."""
     if ON_POSTGRES:
-        url = POSTGRES_URL
+        url = _template
     else:
         target = tmp_path / "menpai.db"
         shutil.copyfile(_template, target)
