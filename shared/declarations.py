@@ -251,10 +251,14 @@ def run_rule_hooks(
     import shared.rules  # noqa: F401  (registers the comparison rules on first use)
 
     findings: list[Finding] = []
+    # One flush, then none per rule query: the rules read records, they do not need each
+    # other's pending objects, and autoflushing before every query was a third of the cost.
+    session.flush()
     for hook in RULE_HOOKS:
         name = getattr(hook, "__name__", repr(hook))
         try:
-            found = hook(session, declaration, payload)
+            with session.no_autoflush:
+                found = hook(session, declaration, payload)
         except Exception:
             log.exception("rule %s failed on declaration %s", name, declaration.id)
             add_event(session, declaration, action=EventAction.RULE_FAILED, actor="rules", now=now, note=name)

@@ -145,10 +145,15 @@ def rule_result(
         plate_code=declaration.plate_code,
         payload=payload,
     )
-    version_at = session.scalar(
-        select(DeclarationVersion.created_at).where(
-            DeclarationVersion.declaration_id == declaration.id,
-            DeclarationVersion.version == declaration.version,
+    # A first version is as old as the declaration: no query needed on the submit path.
+    version_at = (
+        declaration.created_at
+        if declaration.version == 1
+        else session.scalar(
+            select(DeclarationVersion.created_at).where(
+                DeclarationVersion.declaration_id == declaration.id,
+                DeclarationVersion.version == declaration.version,
+            )
         )
     )
     if records is None:
@@ -203,11 +208,13 @@ def check_declaration(
     now = declaration.updated_at
     result = rule_result(session, declaration, payload, now=now)
     # Only this hook's rule ids: another hook's findings of this version may be waiting to flush.
-    session.execute(
-        delete(Finding)
-        .where(Finding.declaration_id == declaration.id, Finding.rule.in_(RULE_LABELS))
-        .execution_options(synchronize_session="fetch")
-    )
+    # A first version has no earlier findings to replace.
+    if declaration.version > 1:
+        session.execute(
+            delete(Finding)
+            .where(Finding.declaration_id == declaration.id, Finding.rule.in_(RULE_LABELS))
+            .execution_options(synchronize_session="fetch")
+        )
     for name in result.failed:
         add_event(session, declaration, action=EventAction.RULE_FAILED, actor=RULES_ACTOR, now=now, note=name)
     return result.findings

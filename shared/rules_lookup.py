@@ -187,54 +187,39 @@ class Records:
 
     def _load_rooms(self, room_ids: Iterable[int]) -> None:
         for chunk in _missing(self._rooms, room_ids):
+            # One query of plain columns, owners joined in: this runs on every submission.
             rows = self.session.execute(
-                select(Room, Building)
+                select(
+                    Room.id, Room.number, Room.status, Room.area_m2, Room.is_rental,
+                    Building.id.label("building_id"), Building.status.label("building_status"),
+                    Building.use, Building.plate_code, Building.owner_person_id, Building.owner_org_id,
+                    Person.id_number_index.label("owner_index"), Organisation.legal_rep, Organisation.manager,
+                )
                 .join(Building, Room.building_id == Building.id)
+                .outerjoin(Person, Building.owner_person_id == Person.id)
+                .outerjoin(Organisation, Building.owner_org_id == Organisation.id)
                 .where(Room.id.in_(chunk))
-            )
-            pairs = list(rows)
-            owners = self._owners([b for _, b in pairs])
+            ).all()  # fmt: skip
             for room_id in chunk:
                 self._rooms[room_id] = None
-            for room, building in pairs:
-                self._rooms[room.id] = RoomFacts(
-                    id=room.id,
-                    number=room.number,
-                    is_active=room.status is RecordStatus.ACTIVE,
-                    area_m2=room.area_m2,
-                    is_rental=room.is_rental,
-                    building_id=building.id,
-                    building_is_active=building.status is RecordStatus.ACTIVE,
-                    building_use=building.use,
-                    plate_code=building.plate_code,
-                    owner=owners.get(building.id, Owner()),
+            for row in rows:
+                org_people = (
+                    frozenset(n.strip() for n in (row.legal_rep or "", row.manager or "") if n.strip())
+                    if row.owner_org_id is not None
+                    else frozenset()
                 )
-
-    def _owners(self, buildings: Sequence[Building]) -> dict[int, Owner]:
-        person_ids = {b.owner_person_id for b in buildings if b.owner_person_id is not None}
-        org_ids = {b.owner_org_id for b in buildings if b.owner_org_id is not None}
-        indexes: dict[int, str] = {}
-        if person_ids:
-            indexes = dict(
-                self.session.execute(
-                    select(Person.id, Person.id_number_index).where(Person.id.in_(person_ids))
-                ).all()
-            )
-        org_people: dict[int, frozenset[str]] = {}
-        if org_ids:
-            for org_id, legal_rep, manager in self.session.execute(
-                select(Organisation.id, Organisation.legal_rep, Organisation.manager).where(
-                    Organisation.id.in_(org_ids)
+                self._rooms[row.id] = RoomFacts(
+                    id=row.id,
+                    number=row.number,
+                    is_active=row.status is RecordStatus.ACTIVE,
+                    area_m2=row.area_m2,
+                    is_rental=row.is_rental,
+                    building_id=row.building_id,
+                    building_is_active=row.building_status is RecordStatus.ACTIVE,
+                    building_use=row.use,
+                    plate_code=row.plate_code,
+                    owner=Owner(row.owner_index, org_people),
                 )
-            ):
-                org_people[org_id] = frozenset(n.strip() for n in (legal_rep, manager) if n.strip())
-        return {
-            b.id: Owner(
-                indexes.get(b.owner_person_id) if b.owner_person_id is not None else None,
-                org_people.get(b.owner_org_id, frozenset()) if b.owner_org_id is not None else frozenset(),
-            )
-            for b in buildings
-        }
 
     def _load_occupants(self, room_ids: Iterable[int]) -> None:
         for chunk in _missing(self._occupants, room_ids):
