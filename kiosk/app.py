@@ -1,25 +1,91 @@
-"""Gate kiosk: one screen, no menu. Pass checks and visitor registration build on this start screen."""
+"""Gate kiosk (门禁终端): one screen at a time, no menu, no toolbar, and no memory of the last person.
 
-import os
+The gate is fixed by configuration (`MENPAI_GATE`, else `data/kiosk-gate.json` written by an
+administrator at the first start). A resident scans the pass on the start screen or the
+resident screen; visitors register; new tenants declare. Idle for `MENPAI_KIOSK_IDLE_SECONDS`
+(60 s), the kiosk forgets everything; while the database is out of reach it says so and retries.
+"""
 
 import streamlit as st
 
-from shared.migrate import upgrade_database
+from kiosk import state
+from kiosk.config import configured_gate
+from kiosk.data import UNAVAILABLE, load_gate, note_outage, prepare_database
+from kiosk.kiosk_pages import resident, setup, start, tenant, visitor
+from kiosk.widgets import back_button, kiosk_chrome, unavailable
+from portal.i18n import t
+from shared.gates import GateView
+
+RETRY_SECONDS = 3
+OUTAGE_KEY = "kiosk.outage_at"
+SCREENS = {state.START: start.show, state.RESIDENT: resident.show, state.VISITOR: visitor.show,
+           state.TENANT: tenant.show}  # fmt: skip
 
 st.set_page_config(
-    page_title="门禁 Gate", page_icon="🚪", layout="centered", initial_sidebar_state="collapsed"
+    page_title="门禁终端 Gate", page_icon="🚪", layout="centered", initial_sidebar_state="collapsed"
 )
 
 
-@st.cache_resource
-def _prepare_database() -> bool:
-    upgrade_database()
-    return True
+@st.fragment(run_every=1)
+def watch() -> None:
+    """The kiosk's clock: back to the start after a result was shown long enough, and forget
+    everything once nobody has touched the screen for the idle time."""
+    if state.current_result() is not None and state.result_is_over():
+        state.next_person()
+        st.rerun()
+    if state.is_idle():
+        state.forget_everything()
+        st.rerun()
 
 
-_prepare_database()
-gate_name = os.environ.get("MENPAI_GATE", "")
-st.title("门禁终端 Gate kiosk")
-st.subheader(gate_name or "未设置门岗 Gate not configured")
-st.write("请出示住户通行码，或扫描门牌登记。 Show your resident pass, or scan a door plate to register.")
-st.info("通行核验将在门禁版本中提供。 Pass checks arrive with the kiosk release.")
+@st.fragment(run_every=RETRY_SECONDS)
+def retry_soon() -> None:
+    """Rerun the whole app a few seconds after an outage was met (not at once: this also runs
+    inline in the run that met it)."""
+    since = st.session_state.setdefault(OUTAGE_KEY, state.clock())
+    if state.clock() - since >= RETRY_SECONDS:
+        del st.session_state[OUTAGE_KEY]
+        st.rerun()
+
+
+def the_gate() -> GateView:
+    """This kiosk's gate; the first-run setup, a configuration error or an outage stop the run."""
+    setting = configured_gate()
+    try:
+        prepare_database()
+        if setting is None:
+            setup.show()
+            st.stop()
+        gate = load_gate(setting.ref) if setting.ref else None
+    except UNAVAILABLE as error:
+        note_outage(error)
+        unavailable(retrying=True)
+        retry_soon()
+        st.stop()
+    if gate is None:
+        where = "MENPAI_GATE" if setting.source == "env" else setting.source
+        st.error(
+            f"门岗配置有误：{where} 指定的门岗“{setting.ref}”不存在。请联系系统管理员。\n\n"
+            f"Gate configuration error: {where} names no gate called “{setting.ref}”. "
+            "Please call the administrator."
+        )
+        st.stop()
+    return gate
+
+
+state.note_activity()
+kiosk_chrome()
+gate = the_gate()
+watch()
+try:
+    if resident.has_pending():
+        resident.check_pending(gate.id)
+    elif (decision := state.current_result()) is not None:
+        resident.show_decision(decision)
+    else:
+        SCREENS.get(state.screen(), start.show)(gate)
+except UNAVAILABLE as error:
+    note_outage(error)
+    unavailable(retrying=False)
+    back_button("kiosk.back_after_outage")
+st.caption(t("麻涌镇 · 门牌", "Mayong · Menpai"))

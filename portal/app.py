@@ -33,6 +33,7 @@ STAFF_PAGES = (
     ("review_detail", "review-item", t("审核详情", "Review item"), None, OFFICERS),
     ("worklists", "worklists", t("到期工作清单", "Work lists"), ":material/event_upcoming:", OFFICERS),
     ("facilities", "facilities", t("实有设施", "Facilities"), ":material/construction:", SUPERVISORS),
+    ("passages", "passages", t("通行记录", "Gate passages"), ":material/door_open:", SUPERVISORS),
     (
         "address_matching",
         "address-matching",

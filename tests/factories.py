@@ -461,3 +461,46 @@ def make_finding(
         declaration.status = DeclarationStatus.HAS_ISSUES
     session.flush()
     return finding
+
+
+# -- gate kiosk (issue 6) ------------------------------------------------------------------------
+
+
+def make_gate(
+    session: Session, *, village: Village, name: str | None = None, grid_codes: Sequence[str] = ()
+) -> Any:
+    """A gate of `village`; with `grid_codes` it admits only homes in those grids."""
+    from shared.models import Gate
+
+    gate = Gate(
+        name=name or f"{village.name}门{_next()}", village_code=village.code, grid_codes=list(grid_codes)
+    )
+    session.add(gate)
+    session.flush()
+    return gate
+
+
+def make_residence(
+    session: Session,
+    *,
+    room: Room,
+    person: Person | None = None,
+    since: date = date(2025, 3, 1),
+    until: date | None = None,
+    planned_until: date | None = None,
+) -> Any:
+    """Someone (张三 unless `person` says otherwise) living in `room` since `since`."""
+    from shared.models import Residence
+
+    residence = Residence(
+        person_id=(person or make_person(session)).id,
+        room_id=room.id,
+        since=since,
+        until=until,
+        planned_until=planned_until,
+        reason="11",
+        dwelling_type="02",
+    )
+    session.add(residence)
+    session.flush()
+    return residence

@@ -4,6 +4,7 @@ see where it stands, correct and resubmit it, declare the move-out, confirm tena
 import streamlit as st
 
 from portal.i18n import t
+from portal.pass_widgets import show_resident_pass, show_visitors
 from portal.receipt_actions import (
     NOTICE,
     confirm_tenants,
@@ -29,6 +30,8 @@ if notice := st.session_state.get(NOTICE):
 show_status(view)
 show_declared(view)
 show_people(view)
+show_resident_pass(view)  # an approved residence: the gate pass of each person
+show_visitors(view)  # an approved rental: recent visitors to its rooms, masked
 confirm_tenants(view)
 correction_form(view, today=today)
 move_out_form(view, today=today)

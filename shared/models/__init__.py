@@ -18,6 +18,7 @@ from shared.models.base import (
 from shared.models.declarations import Declaration, DeclarationEvent, DeclarationVersion, Finding
 from shared.models.gate import Gate, Passage, Visitor
 from shared.models.housing import Building, Facility, Organisation, Room
+from shared.models.passes import ResidentPass
 from shared.models.people import Person, Residence
 from shared.models.places import DoorPlate, Grid, Street, Village
 from shared.models.receipts import ReceiptAttempt
@@ -48,6 +49,7 @@ __all__ = [
     "ReceiptAttempt",
     "RecordStatus",
     "Residence",
+    "ResidentPass",
     "Role",
     "Room",
     "Severity",

@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.config import PROJECT_ROOT
@@ -61,11 +62,14 @@ class RunningApp:
     env: dict[str, str]
 
 
-def _start_streamlit(script: str, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _start_streamlit(
+    script: str, env: dict[str, str], log: Path, extra_args: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", script,
         "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
+        *extra_args,
     ]  # fmt: skip
     with log.open("wb") as out:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -107,6 +111,33 @@ def portal(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     log = tmp_path_factory.mktemp("logs") / "portal.log"
     process, url = _start_streamlit("portal/app.py", env, log)
     env["PORTAL_URL"] = url
+    yield RunningApp(url=url, database_url=demo_database, env=env)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+# The kiosk's flags, as scripts/run-apps starts it: no toolbar, no page menu, no top bar.
+KIOSK_ARGS = ("--client.toolbarMode", "minimal", "--client.showSidebarNavigation", "false",
+              "--ui.hideTopBar", "true", "--server.enableStaticServing", "false")  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def kiosk(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The gate kiosk under `streamlit run`, fixed to the demo town's first gate (`MENPAI_GATE`
+    in its env); a short idle time (20 s) so a test can watch it forget."""
+    from shared.models import Gate
+
+    engine = make_engine(demo_database)
+    with Session(engine) as session:
+        gate_name = session.scalars(select(Gate.name).order_by(Gate.id)).first()
+    engine.dispose()
+    assert gate_name, "the demo town has gates"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(DATABASE_URL=demo_database, MENPAI_SECRET_KEY=TEST_SECRET, PYTHONUNBUFFERED="1")
+    env.update(MENPAI_GATE=gate_name, MENPAI_KIOSK_IDLE_SECONDS="20", MENPAI_KIOSK_RESULT_SECONDS="30")
+    env["MENPAI_DATA_DIR"] = str(tmp_path_factory.mktemp("kiosk-data"))
+    log = tmp_path_factory.mktemp("logs") / "kiosk.log"
+    process, url = _start_streamlit("kiosk/app.py", env, log, KIOSK_ARGS)
     yield RunningApp(url=url, database_url=demo_database, env=env)
     process.terminate()
     process.wait(timeout=10)

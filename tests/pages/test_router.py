@@ -18,11 +18,12 @@ PAGES = {
     "matching": "app_pages/address_matching.py",
     "streets": "app_pages/admin_streets.py",
     "plates": "app_pages/admin_plates.py",
+    "passages": "app_pages/passages.py",
 }
 EXPECTED = {
     Role.OFFICER: {"review", "detail", "worklists"},
-    Role.SUPERVISOR: {"review", "detail", "worklists", "facilities", "matching"},
-    Role.ADMIN: {"review", "detail", "worklists", "facilities", "matching", "streets", "plates"},
+    Role.SUPERVISOR: {"review", "detail", "worklists", "facilities", "matching", "passages"},
+    Role.ADMIN: {"review", "detail", "worklists", "facilities", "matching", "passages", "streets", "plates"},
 }
 
 
