@@ -177,6 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
         "Exit code 0 when done.",
     )
     recheck.set_defaults(handler=_cmd_recheck)
+
+    from shared.cli_maintenance import add_maintenance_commands  # backup, restore, rotate-key
+
+    add_maintenance_commands(commands)
     return parser
 
 
