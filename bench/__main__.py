@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("town", "plates", "declare", "match", "gate")
+BENCHMARKS = ("town", "plates", "declare", "match", "gate", "map")
 
 
 def main(argv: list[str]) -> int:

@@ -177,6 +177,12 @@ def town_overview_map(
     return m
 
 
+def base_map(*, lon: float, lat: float, zoom: int) -> folium.Map:
+    """An empty map with local assets, Leaflet's marker image path and the configured tiles, for
+    maps composed elsewhere (shared.operation_map)."""
+    return _base_map(lon=lon, lat=lat, zoom=zoom)
+
+
 def asset_urls(m: folium.Map) -> list[str]:
     """Every script/style URL `st_folium` will load for this map (it reads them per element).
 

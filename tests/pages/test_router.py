@@ -14,6 +14,8 @@ PAGES = {
     "review": "app_pages/review_queue.py",
     "detail": "app_pages/review_detail.py",
     "worklists": "app_pages/worklists.py",
+    "map": "app_pages/operation_map.py",
+    "dashboard": "app_pages/dashboard.py",
     "facilities": "app_pages/facilities.py",
     "matching": "app_pages/address_matching.py",
     "streets": "app_pages/admin_streets.py",
@@ -21,9 +23,9 @@ PAGES = {
     "passages": "app_pages/passages.py",
 }
 EXPECTED = {
-    Role.OFFICER: {"review", "detail", "worklists"},
-    Role.SUPERVISOR: {"review", "detail", "worklists", "facilities", "matching", "passages"},
-    Role.ADMIN: {"review", "detail", "worklists", "facilities", "matching", "passages", "streets", "plates"},
+    Role.OFFICER: {"review", "detail", "worklists", "map"},
+    Role.SUPERVISOR: {"review", "detail", "worklists", "map", "dashboard", "facilities", "matching", "passages"},
+    Role.ADMIN: {"review", "detail", "worklists", "map", "dashboard", "facilities", "matching", "passages", "streets", "plates"},
 }
 
 
