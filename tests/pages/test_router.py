@@ -22,10 +22,12 @@ PAGES = {
     "plates": "app_pages/admin_plates.py",
     "passages": "app_pages/passages.py",
 }
+OFFICER_PAGES = {"review", "detail", "worklists", "map"}
+SUPERVISOR_PAGES = OFFICER_PAGES | {"dashboard", "facilities", "matching", "passages"}
 EXPECTED = {
-    Role.OFFICER: {"review", "detail", "worklists", "map"},
-    Role.SUPERVISOR: {"review", "detail", "worklists", "map", "dashboard", "facilities", "matching", "passages"},
-    Role.ADMIN: {"review", "detail", "worklists", "map", "dashboard", "facilities", "matching", "passages", "streets", "plates"},
+    Role.OFFICER: OFFICER_PAGES,
+    Role.SUPERVISOR: SUPERVISOR_PAGES,
+    Role.ADMIN: SUPERVISOR_PAGES | {"streets", "plates"},
 }
 
 
