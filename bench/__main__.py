@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("town", "plates", "declare", "match", "gate", "map")
+BENCHMARKS = ("town", "plates", "declare", "match", "gate", "map", "review")
 
 
 def main(argv: list[str]) -> int:

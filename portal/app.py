@@ -51,6 +51,7 @@ STAFF_PAGES = (
         ADMINS,
     ),
     ("admin_plates", "admin-plates", t("打印门牌", "Print plates"), ":material/print:", ADMINS),
+    ("audit_log", "audit-log", t("审计日志", "Audit log"), ":material/history:", SUPERVISORS),
 )
 staff_pages = [
     st.Page(

@@ -18,8 +18,7 @@ from sqlalchemy.orm import Session
 from shared.address_matching import AddressMatcher, MatchResult, build_matcher
 from shared.errors import DomainError
 from shared.export_rows import Cell
-from shared.exports import FORMATS
-from shared.exports import _write as write_rows  # the exports' atomic, neutralising writer
+from shared.exports import FORMATS, write_table
 from shared.tables import Table, header_key, read_table
 
 Progress = Callable[[int, int], None]
@@ -80,7 +79,7 @@ def match_addresses_file(
             "数据库中没有在用的门牌，无法匹配", "The database holds no active plates to match against"
         )
     report = match_table(matcher, table, progress=progress)
-    write_rows(out, fmt, report.headers, report.rows)
+    write_table(out, fmt, report.headers, report.rows)
     report.out = out
     return report
 
@@ -93,7 +92,7 @@ def match_addresses_upload(
     report = match_table(matcher, table, progress=progress)
     with tempfile.TemporaryDirectory(prefix="menpai-match-") as folder:
         path = Path(folder) / f"result.{table.format}"
-        write_rows(path, table.format, report.headers, report.rows)
+        write_table(path, table.format, report.headers, report.rows)
         return report, path.read_bytes()
 
 

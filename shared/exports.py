@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import os
+import tempfile
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -23,6 +24,10 @@ from shared.models import Village
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+MIME_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def export_table(
@@ -68,7 +73,7 @@ def export_table(
         raise DomainError(f"目录不存在：{path.parent}", f"Folder does not exist: {path.parent}", field="path")
     context = ExportContext(session=session, village=village, reveal=reveal, today=today or date.today())
     rows = spec.rows(context)
-    count = _write(path, fmt, spec.headers, rows)
+    count = write_table(path, fmt, spec.headers, rows)
     revealed = reveal and spec.has_personal_data
     record_audit(
         session,
@@ -91,9 +96,11 @@ def neutralise(value: Cell) -> str | int | float | bool | datetime | date | None
     return value
 
 
-def _write(path: Path, fmt: str, headers: tuple[str, ...], rows: Iterable[list[Cell]]) -> int:
-    """Write to a temporary file beside the target and move it into place: a failed export
-    never leaves a half-written file that looks complete."""
+def write_table(path: Path, fmt: str, headers: tuple[str, ...], rows: Iterable[list[Cell]]) -> int:
+    """Write `rows` under `headers` as CSV or XLSX (`fmt`) to `path` and return the row count.
+
+    Every cell goes through `neutralise`. The file is written beside the target and moved into
+    place: a failed export never leaves a half-written file that looks complete."""
     partial = path.with_name(f".{path.name}.part")
     try:
         count = _write_csv(partial, headers, rows) if fmt == "csv" else _write_xlsx(partial, headers, rows)
@@ -101,6 +108,18 @@ def _write(path: Path, fmt: str, headers: tuple[str, ...], rows: Iterable[list[C
     finally:
         partial.unlink(missing_ok=True)
     return count
+
+
+# The former private name; shared.passages still imports it.
+_write = write_table
+
+
+def table_bytes(fmt: str, headers: tuple[str, ...], rows: Iterable[list[Cell]]) -> tuple[bytes, int]:
+    """The file `write_table` would write, as bytes for a download button, and the row count."""
+    with tempfile.TemporaryDirectory(prefix="menpai-export-") as folder:
+        path = Path(folder) / f"export.{fmt}"
+        count = write_table(path, fmt, headers, rows)
+        return path.read_bytes(), count
 
 
 def _write_csv(path: Path, headers: tuple[str, ...], rows: Iterable[list[Cell]]) -> int:

@@ -8,7 +8,8 @@ starts the clock again). The query pages in SQL and decrypts only the payloads o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVarTuple
@@ -17,9 +18,8 @@ from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from shared.auth import StaffIdentity
-from shared.crypto import mask_name
+from shared.crypto import decrypt, mask_name
 from shared.declaration_fields import CHINA_TZ, local_today
-from shared.declaration_store import payload_of
 from shared.models import (
     Declaration,
     DeclarationKind,
@@ -127,63 +127,46 @@ def list_queue(
     """The page of the queue the staff member may see: riskiest first, then oldest."""
     limit = max(1, min(limit, MAX_PAGE))
     waiting = waiting_since_column()
-    risk = _risk_subquery()
     scoped = _filtered(select(Declaration.id), staff=staff, filters=filters, now=now, waiting=waiting)
     total = session.scalar(select(func.count()).select_from(scoped.subquery())) or 0
     rows = session.execute(
-        _filtered(
-            select(Declaration, waiting, Street.name, DoorPlate.number, Street.village_code),
-            staff=staff,
-            filters=filters,
-            now=now,
-            waiting=waiting,
-        )
-        .outerjoin(risk, risk.c.declaration_id == Declaration.id)
-        .order_by(
-            func.coalesce(risk.c.rank, 0).desc(),
-            func.coalesce(risk.c.n, 0).desc(),
-            waiting.asc(),
-            Declaration.id.asc(),
+        _ordered(
+            _filtered(_item_columns(waiting), staff=staff, filters=filters, now=now, waiting=waiting), waiting
         )
         .limit(limit)
         .offset(max(offset, 0))
     ).all()
-    findings = _findings_of(session, [row[0].id for row in rows])
-    villages = _village_names(session, {row[4] for row in rows})
-    today = local_today(now)
-    payloads = {row[0].id: payload_of(row[0]) for row in rows}  # only the page's are decrypted
-    rooms_of = {d.id: room_ids_of(d.kind, payloads[d.id]) for d, *_ in rows}
-    labels = room_labels(session, sorted({r for ids in rooms_of.values() for r in ids}))
-    items = []
-    for declaration, since, street, number, village_code in rows:
-        payload = payloads[declaration.id]
-        rooms = [labels.get(r, "") for r in rooms_of[declaration.id]]
-        found = findings.get(declaration.id, [])
-        waited = since.astimezone(CHINA_TZ).date()
-        working = working_days_between(waited, today)
-        items.append(
-            QueueItem(
-                declaration_id=declaration.id,
-                kind=declaration.kind,
-                status=declaration.status,
-                declarant=mask_name(declarant_name(declaration.kind, payload)),
-                address=_address(format_address(street, number), rooms),
-                village=villages.get(village_code, ""),
-                grid_code=declaration.grid_code,
-                rules=tuple(dict.fromkeys(rule for rule, _ in found)),
-                max_severity=max((s for _, s in found), key=SEVERITY_RANK.__getitem__, default=None),
-                finding_count=len(found),
-                waiting_since=since,
-                age_days=(today - waited).days,
-                working_days=working,
-                is_overdue=declaration.status in PENDING_STATES and working > OVERDUE_WORKING_DAYS,
-            )
-        )
     return QueuePage(
-        items=items,
+        items=_items(session, rows, now=now),
         counts_by_state=count_by_state(session, staff=staff, filters=filters, now=now),
         total=total,
     )
+
+
+def iter_queue(
+    session: Session, *, staff: StaffIdentity, filters: QueueFilters, now: datetime
+) -> Iterator[QueueItem]:
+    """Every item of the filtered queue in the page's order, not one page: what an export
+    writes. The order is read once as ids; payloads are decrypted a page at a time."""
+    waiting = waiting_since_column()
+    ids = list(
+        session.scalars(
+            _ordered(
+                _filtered(select(Declaration.id), staff=staff, filters=filters, now=now, waiting=waiting),
+                waiting,
+            )
+        )
+    )
+    for start in range(0, len(ids), MAX_PAGE):
+        chunk = ids[start : start + MAX_PAGE]
+        rank = {declaration_id: n for n, declaration_id in enumerate(chunk)}
+        rows = session.execute(
+            _item_columns(waiting)
+            .join(DoorPlate, DoorPlate.code == Declaration.plate_code)
+            .join(Street, Street.id == DoorPlate.street_id)
+            .where(Declaration.id.in_(chunk))
+        ).all()
+        yield from _items(session, sorted(rows, key=lambda row: rank[row.id]), now=now)
 
 
 def count_by_state(
@@ -266,6 +249,67 @@ def _filtered(
     return query
 
 
+def _item_columns(waiting: Any) -> Select[Any]:
+    """What a queue row shows, as plain columns: a town's queue must not fill the session."""
+    return select(
+        Declaration.id,
+        Declaration.kind,
+        Declaration.status,
+        Declaration.grid_code,
+        Declaration.payload_enc,
+        waiting,
+        Street.name,
+        DoorPlate.number,
+        Street.village_code,
+    )
+
+
+def _ordered(query: Select[*Row], waiting: Any) -> Select[*Row]:
+    """Riskiest first (worst severity, then most findings), then the longest waiting."""
+    risk = _risk_subquery()
+    return query.outerjoin(risk, risk.c.declaration_id == Declaration.id).order_by(
+        func.coalesce(risk.c.rank, 0).desc(),
+        func.coalesce(risk.c.n, 0).desc(),
+        waiting.asc(),
+        Declaration.id.asc(),
+    )
+
+
+def _items(session: Session, rows: Sequence[Any], *, now: datetime) -> list[QueueItem]:
+    findings = _findings_of(session, [row.id for row in rows])
+    villages = _village_names(session, {row.village_code for row in rows})
+    today = local_today(now)
+    # As `payload_of` reads a Declaration; only these rows' payloads are decrypted.
+    payloads = {row.id: json.loads(decrypt(row.payload_enc)) for row in rows}
+    rooms_of = {row.id: room_ids_of(row.kind, payloads[row.id]) for row in rows}
+    labels = room_labels(session, sorted({r for ids in rooms_of.values() for r in ids}))
+    items = []
+    for row in rows:
+        rooms = [labels.get(r, "") for r in rooms_of[row.id]]
+        found = findings.get(row.id, [])
+        waited = row.waiting_since.astimezone(CHINA_TZ).date()
+        working = working_days_between(waited, today)
+        items.append(
+            QueueItem(
+                declaration_id=row.id,
+                kind=row.kind,
+                status=row.status,
+                declarant=mask_name(declarant_name(row.kind, payloads[row.id])),
+                address=_address(format_address(row.name, row.number), rooms),
+                village=villages.get(row.village_code, ""),
+                grid_code=row.grid_code,
+                rules=tuple(dict.fromkeys(rule for rule, _ in found)),
+                max_severity=max((s for _, s in found), key=SEVERITY_RANK.__getitem__, default=None),
+                finding_count=len(found),
+                waiting_since=row.waiting_since,
+                age_days=(today - waited).days,
+                working_days=working,
+                is_overdue=row.status in PENDING_STATES and working > OVERDUE_WORKING_DAYS,
+            )
+        )
+    return items
+
+
 def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=CHINA_TZ)
 
@@ -320,6 +364,7 @@ __all__ = [
     "QueuePage",
     "clean_candidates",
     "count_by_state",
+    "iter_queue",
     "list_queue",
     "working_days_between",
 ]

@@ -21,29 +21,22 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, and_, bindparam, delete, insert, select, update
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from shared.audit import record_audit
 from shared.crypto import decrypt
 from shared.declaration_fields import local_today
-from shared.models import (
-    Declaration,
-    DeclarationEvent,
-    DeclarationStatus,
-    DeclarationVersion,
-    Finding,
-    Severity,
-)
+from shared.models import Declaration, DeclarationVersion, Finding
 from shared.rules import RULES_ACTOR, build_check, evaluate
 from shared.rules_base import Declared, RuleSettings, load_rule_settings, read_declared
+from shared.rules_changes import RECHECKED, Change, OldFinding, Seen, plan_change, write_changes
 from shared.rules_lookup import PENDING_STATUSES, Records
 
 log = logging.getLogger(__name__)
 
-RECHECKED = "rechecked"  # DeclarationEvent.action of a recheck that changed the findings
 BATCH_SIZE = 500
 
 Progress = Callable[[int, int], None]
@@ -131,27 +124,6 @@ def _plate_batches(rows: Sequence[tuple[int, str]], size: int) -> Iterator[list[
         yield batch
 
 
-@dataclass(frozen=True)
-class _Seen:
-    """A pending declaration as the batch read it: what the conditional update compares."""
-
-    id: int
-    status: DeclarationStatus
-    version: int
-    row_version: int
-    updated_at: datetime
-
-
-@dataclass(frozen=True)
-class _OldFinding:
-    id: int
-    rule: str
-    severity: Severity
-    field: str | None
-    message_zh: str
-    message_en: str
-
-
 def _recheck_batch(
     session: Session, ids: list[int], *, now: datetime, settings: RuleSettings, report: RecheckReport
 ) -> None:
@@ -178,7 +150,7 @@ def _recheck_batch(
         )
         .where(Declaration.id.in_(ids))
     ).all()
-    old: dict[int, list[_OldFinding]] = {i: [] for i in ids}
+    old: dict[int, list[OldFinding]] = {i: [] for i in ids}
     for f in session.execute(
         select(
             Finding.id,
@@ -191,7 +163,7 @@ def _recheck_batch(
         ).where(Finding.declaration_id.in_(ids))
     ):
         old[f.declaration_id].append(
-            _OldFinding(f.id, f.rule, f.severity, f.field, f.message_zh, f.message_en)
+            OldFinding(f.id, f.rule, f.severity, f.field, f.message_zh, f.message_en)
         )
     readable: list[tuple[Any, Declared]] = []
     for row in rows:
@@ -209,7 +181,7 @@ def _recheck_batch(
         readable.append((row, declared))
     records = Records(session, today=local_today(now))
     records.prefetch([declared for _, declared in readable])
-    writes = _Writes()
+    changes: list[Change] = []
     for row, declared in readable:
         report.checked += 1
         check = build_check(
@@ -222,128 +194,22 @@ def _recheck_batch(
         )
         result = evaluate(check, now=now)
         report.failed_rules.update(result.failed)
-        seen = _Seen(row.id, row.status, row.version, row.row_version, row.updated_at)
-        kept = _apply(
-            session, seen, old[row.id], result.findings, result.failed, now=now, report=report, writes=writes
-        )
-        report.findings_by_rule.update(kept)
-    writes.flush(session)
+        seen = Seen(row.id, row.status, row.version, row.row_version, row.updated_at)
+        change = plan_change(seen, old[row.id], result.findings, result.failed)
+        if change is None:
+            report.findings_by_rule.update(f.rule for f in old[row.id])
+        else:
+            changes.append(change)
+    applied = {change.seen.id for change in write_changes(session, changes, now=now)}
+    for change in changes:
+        if change.seen.id not in applied:
+            report.skipped += 1
+            report.findings_by_rule.update(f.rule for f in change.old)
+            continue
+        report.changed += 1
+        report.opened += change.is_opening
+        report.cleared += change.is_clearing
+        report.findings_by_rule.update(change.rules_after)
 
 
-@dataclass
-class _Writes:
-    """What a batch writes once its declarations' status updates went through, in bulk."""
-
-    stale: list[int] = field(default_factory=list)
-    new: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    changed: list[int] = field(default_factory=list)
-
-    def flush(self, session: Session) -> None:
-        if self.stale:
-            session.execute(delete(Finding).where(Finding.id.in_(self.stale)))
-        if self.new:
-            session.execute(insert(Finding), self.new)
-        if self.events:
-            session.execute(insert(DeclarationEvent), self.events)
-        # Declarations the caller holds are re-read on their next use.
-        for declaration_id in self.changed:
-            held = session.identity_map.get(session.identity_key(Declaration, declaration_id))
-            if held is not None:
-                session.expire(held)
-
-
-def _apply(
-    session: Session,
-    seen: _Seen,
-    old: list[_OldFinding],
-    new: list[Finding],
-    failed: tuple[str, ...],
-    *,
-    now: datetime,
-    report: RecheckReport,
-    writes: _Writes,
-) -> list[str]:
-    """Update one declaration's status if its findings changed; the rule ids it has after. A
-    rule that crashed this time keeps its earlier findings: a bug must not clear a declaration."""
-    carried = [f for f in old if f.rule in failed]
-    after: list[Finding | _OldFinding] = [*new, *carried]
-    status = seen.status
-    if after and status is DeclarationStatus.RECEIVED:
-        target = DeclarationStatus.HAS_ISSUES
-    elif not after and status is DeclarationStatus.HAS_ISSUES:
-        target = DeclarationStatus.RECEIVED
-    else:
-        target = status
-    if _signature(old) == _signature(after) and target is status:
-        return [f.rule for f in old]
-    # Only where the declaration is still as the rules saw it (no decision, no new version since);
-    # the row version moves on, so an officer's page showing the old findings is told (StaleItem).
-    result = session.execute(
-        _GUARDED_UPDATE,
-        {
-            "b_id": seen.id,
-            "b_row_version": seen.row_version,
-            "b_status": status,
-            "b_version": seen.version,
-            "b_target": target,
-            "b_updated_at": now if target is not status else seen.updated_at,
-            "b_next_row_version": seen.row_version + 1,
-        },
-    )
-    if cast(CursorResult[Any], result).rowcount != 1:
-        report.skipped += 1
-        return [f.rule for f in old]
-    writes.stale.extend(f.id for f in old if f not in carried)
-    writes.new.extend(
-        {
-            "declaration_id": seen.id,
-            "rule": f.rule,
-            "severity": f.severity,
-            "field": f.field,
-            "message_zh": f.message_zh,
-            "message_en": f.message_en,
-            "created_at": now,
-        }
-        for f in new
-    )
-    note = _change_note(old, after)
-    writes.events.append(
-        {"declaration_id": seen.id, "actor": RULES_ACTOR, "action": RECHECKED, "note": note, "at": now}
-    )
-    writes.changed.append(seen.id)
-    report.changed += 1
-    report.opened += status is DeclarationStatus.RECEIVED and target is DeclarationStatus.HAS_ISSUES
-    report.cleared += status is DeclarationStatus.HAS_ISSUES and target is DeclarationStatus.RECEIVED
-    return [f.rule for f in after]
-
-
-# One statement, compiled once, executed per changed declaration.
-_GUARDED_UPDATE = (
-    update(Declaration)
-    .where(
-        Declaration.id == bindparam("b_id"),
-        Declaration.row_version == bindparam("b_row_version"),
-        Declaration.status == bindparam("b_status"),
-        Declaration.version == bindparam("b_version"),
-    )
-    .values(
-        status=bindparam("b_target"),
-        updated_at=bindparam("b_updated_at"),
-        row_version=bindparam("b_next_row_version"),
-    )
-    .execution_options(synchronize_session=False)
-)
-
-
-def _signature(findings: Sequence[Finding | _OldFinding]) -> list[tuple[str, str, str, str, str]]:
-    return sorted((f.rule, str(f.severity), f.field or "", f.message_zh, f.message_en) for f in findings)
-
-
-def _change_note(old: Sequence[_OldFinding], new: Sequence[Finding | _OldFinding]) -> str:
-    """`3 → 1: -late_declaration, -room_not_rental` — rule ids only, no personal data."""
-    before, after = Counter(f.rule for f in old), Counter(f.rule for f in new)
-    gone = sorted((before - after).elements())
-    came = sorted((after - before).elements())
-    changes = [f"-{r}" for r in dict.fromkeys(gone)] + [f"+{r}" for r in dict.fromkeys(came)]
-    return f"{len(old)} → {len(new)}" + (f": {', '.join(changes)}" if changes else "")
+__all__ = ["BATCH_SIZE", "RECHECKED", "RecheckReport", "recheck_all"]

@@ -847,6 +847,36 @@ def test_recheck_leaves_a_declaration_approved_meanwhile(
     assert (declaration.status, findings_of(session, declaration)) == (DeclarationStatus.APPROVED, [])
 
 
+def test_recheck_writes_the_rest_of_a_batch_when_one_item_was_approved_meanwhile(
+    session: Session, town: Town, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's updates go out together; one of them no longer matching must not cost the
+    others their findings, nor give the approved one any."""
+    approved = declare(session, residence(town.rooms["101"]), "a")
+    waiting = declare(session, residence(town.rooms["201"], person=person_fields(**someone_else())), "b")
+    for room in town.rooms.values():
+        room.status = RecordStatus.RETIRED
+    session.commit()
+    prefetch = Records.prefetch
+
+    def approve_one_meanwhile(self: Records, batch: Any) -> None:
+        session.execute(update(Declaration).where(Declaration.id == approved.id).values(
+            status=DeclarationStatus.APPROVED).execution_options(synchronize_session=False))  # fmt: skip
+        prefetch(self, batch)
+
+    monkeypatch.setattr(Records, "prefetch", approve_one_meanwhile)
+    report = recheck_all(session, now=NOW)
+    session.commit()
+    assert (report.checked, report.skipped, report.changed, report.opened) == (2, 1, 1, 1)
+    assert report.findings_by_rule["room_active"] == 1
+    session.refresh(approved)
+    session.refresh(waiting)
+    assert (approved.status, findings_of(session, approved)) == (DeclarationStatus.APPROVED, [])
+    assert (waiting.status, findings_of(session, waiting)) == (DeclarationStatus.HAS_ISSUES, ["room_active"])
+    assert [a for a, _ in events_of(session, approved)] == ["submitted"]
+    assert [a for a, _ in events_of(session, waiting)] == ["submitted", RECHECKED]
+
+
 def test_a_rule_crashing_in_recheck_keeps_its_earlier_findings(
     session: Session, town: Town, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,6 +4,7 @@ items without findings can be approved together after a confirmation."""
 
 import streamlit as st
 
+from portal.export_widgets import export_buttons, queue_export
 from portal.i18n import t
 from portal.review_actions import bulk_approve_box
 from portal.review_widgets import open_detail, queue_table, show_flash, state_label
@@ -82,6 +83,9 @@ else:
         open_detail(selected)
     if page.total > PAGE_SIZE:
         st.number_input(t("页码", "Page"), 1, (page.total - 1) // PAGE_SIZE + 1, key="review_queue.page")
+    export_buttons(
+        lambda fmt: queue_export(staff, filters, fmt), file_stem="review-queue", key="review_queue.export"
+    )
 
 st.divider()
 bulk_approve_box(staff, filters, now)

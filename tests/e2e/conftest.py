@@ -22,7 +22,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.config import PROJECT_ROOT
+from shared.config import PROJECT_ROOT, get_settings
+from shared.crypto import get_keyring
 from shared.db import make_engine
 from shared.demo import build_demo_town
 from shared.migrate import upgrade_database
@@ -90,7 +91,11 @@ def _start_streamlit(
 
 @pytest.fixture(scope="session")
 def demo_database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A small demo town in its own SQLite file, shared by the browser tests."""
+    """A small demo town in its own SQLite file, shared by the browser tests, encrypted under the
+    test secret the servers run with (this session fixture runs before any per-test secret)."""
+    os.environ["MENPAI_SECRET_KEY"] = TEST_SECRET
+    get_settings.cache_clear()
+    get_keyring.cache_clear()
     path = tmp_path_factory.mktemp("e2e") / "menpai.db"
     url = f"sqlite:///{path}"
     engine = make_engine(url)

@@ -21,9 +21,10 @@ PAGES = {
     "streets": "app_pages/admin_streets.py",
     "plates": "app_pages/admin_plates.py",
     "passages": "app_pages/passages.py",
+    "audit": "app_pages/audit_log.py",
 }
 OFFICER_PAGES = {"review", "detail", "worklists", "map"}
-SUPERVISOR_PAGES = OFFICER_PAGES | {"dashboard", "facilities", "matching", "passages"}
+SUPERVISOR_PAGES = OFFICER_PAGES | {"dashboard", "facilities", "matching", "passages", "audit"}
 EXPECTED = {
     Role.OFFICER: OFFICER_PAGES,
     Role.SUPERVISOR: SUPERVISOR_PAGES,
