@@ -110,10 +110,6 @@ def write_table(path: Path, fmt: str, headers: tuple[str, ...], rows: Iterable[l
     return count
 
 
-# The former private name; shared.passages still imports it.
-_write = write_table
-
-
 def table_bytes(fmt: str, headers: tuple[str, ...], rows: Iterable[list[Cell]]) -> tuple[bytes, int]:
     """The file `write_table` would write, as bytes for a download button, and the row count."""
     with tempfile.TemporaryDirectory(prefix="menpai-export-") as folder:

@@ -6,18 +6,16 @@ document number; an export is audited all the same, with the filters it honoured
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.audit import record_audit
-from shared.exports import _write  # the one CSV/XLSX writer: atomic, formula-safe (neutralise)
+from shared.exports import table_bytes  # the one CSV/XLSX writer: formula-safe (neutralise)
 from shared.gates import reason_text
 from shared.models import Gate, Passage, PassageResult, Village
 
@@ -123,10 +121,7 @@ def export_passages(
     matching row (no display limit), and the row count. Audited as `export` of `passages`."""
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"unknown export format {fmt!r}")
-    with tempfile.TemporaryDirectory(prefix="menpai-passages-") as folder:
-        path = Path(folder) / f"passages.{fmt}"
-        count = _write(path, fmt, HEADERS, _rows(session, filters))
-        content = path.read_bytes()
+    content, count = table_bytes(fmt, HEADERS, _rows(session, filters))
     detail: dict[str, Any] = {k: v for k, v in asdict(filters).items() if v is not None}
     record_audit(
         session,
