@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from typing import Any
@@ -35,3 +36,32 @@ def record_audit(
     )
     session.add(entry)
     return entry
+
+
+def record_file_import(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    filename: str,
+    file_format: str,
+    data: bytes,
+    counts: dict[str, Any],
+    at: datetime | None = None,
+) -> AuditLog:
+    """The audit entry of an uploaded file: which file (name and SHA-256, never its rows, which
+    hold personal data) and what importing it did."""
+    return record_audit(
+        session,
+        actor=actor,
+        action=action,
+        target_type="file",
+        target_id=filename[-40:],
+        detail={
+            "filename": filename,
+            "format": file_format,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            **counts,
+        },
+        at=at,
+    )

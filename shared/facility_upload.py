@@ -10,7 +10,6 @@ shared.facility_rows; the edit form (shared.facilities) matches facilities the s
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.audit import record_audit
+from shared.audit import record_audit, record_file_import
 from shared.facility_rows import (
     COLUMNS,
     COLUMNS_BY_KEY,
@@ -137,19 +136,14 @@ def import_facilities(
             report.created += 1
     report.errors.sort(key=lambda e: e.line)  # stable: a row's problems keep their column order
     session.flush()
-    record_audit(
+    record_file_import(
         session,
         actor=actor,
         action="import.facilities",
-        target_type="file",
-        target_id=table.filename[-40:],
-        detail={
-            "filename": table.filename,
-            "format": table.format,
-            "sha256": hashlib.sha256(data).hexdigest(),
-            **report.counts(),
-            "created_ids": [f.id for f in created],
-        },
+        filename=table.filename,
+        file_format=table.format,
+        data=data,
+        counts={**report.counts(), "created_ids": [f.id for f in created]},
         at=now,
     )
     session.flush()

@@ -10,14 +10,13 @@ shared.housing_records.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from shared.audit import record_audit
+from shared.audit import record_file_import
 from shared.errors import DomainError
 from shared.housing_records import HousingRun, ImportReport, RowError, Tally
 from shared.housing_rows import COLUMNS
@@ -68,18 +67,14 @@ def import_housing(
         run.finish()
     session.flush()
     report = run.report
-    record_audit(
+    record_file_import(
         session,
         actor=actor,
         action="import.housing",
-        target_type="file",
-        target_id=table.filename[-40:],
-        detail={
-            "filename": table.filename,
-            "format": table.format,
-            "sha256": hashlib.sha256(data).hexdigest(),
-            **report.counts(),
-        },
+        filename=table.filename,
+        file_format=table.format,
+        data=data,
+        counts=report.counts(),
     )
     session.flush()
     return report
