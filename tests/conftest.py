@@ -106,6 +106,17 @@ def db_url(_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
 
 
 @pytest.fixture
+def without_comparison_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Submit declarations with no comparison rule running: for tests about something else
+    (the rules have their own tests in tests/test_rules.py), where a finding such as a late
+    move-in would only get in the way; a test may still register hooks of its own."""
+    import shared.declarations
+    import shared.rules
+
+    monkeypatch.setattr(shared.declarations, "RULE_HOOKS", [])
+
+
+@pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     eng = db.make_engine(db_url)
     yield eng

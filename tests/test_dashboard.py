@@ -63,10 +63,7 @@ PASSWORD = "officer-password-2026"
 SUPERVISOR = staff_identity("supervisor", username="zhang")
 
 
-@pytest.fixture(autouse=True)
-def _no_findings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The comparison rules are not what these tests are about."""
-    monkeypatch.setattr("shared.declarations.run_rule_hooks", lambda *_a, **_k: [])
+pytestmark = pytest.mark.usefixtures("without_comparison_rules")
 
 
 def tenant(name: str, sequence: str) -> dict[str, Any]:

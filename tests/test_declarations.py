@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import shared.declarations as declarations_module
 from shared import declarations
 from shared.crypto import id_blind_index
 from shared.declaration_forms import validate_organisation, validate_rental, validate_residence
@@ -54,13 +53,7 @@ TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in Mayong
 
 
-@pytest.fixture(autouse=True)
-def _without_comparison_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are about the declaration service itself; the comparison rules have their own
-    tests (tests/test_rules.py), so their findings (e.g. a late move-in) stay out of the way here."""
-    import shared.rules  # noqa: F401  (registers its hook on import; then it is switched off)
-
-    monkeypatch.setattr(declarations_module, "RULE_HOOKS", [])
+pytestmark = pytest.mark.usefixtures("without_comparison_rules")
 
 
 def errors_of(raw: dict[str, Any], validate: Any = validate_residence) -> dict[str, tuple[str, str]]:

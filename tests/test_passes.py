@@ -299,10 +299,7 @@ def test_revocation_needs_a_short_reason(session: Session, town: Town, reason: s
 # -- passes on the receipt -----------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _no_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The comparison rules have their own tests."""
-    monkeypatch.setattr("shared.declarations.run_rule_hooks", lambda *_a, **_k: [])
+pytestmark = pytest.mark.usefixtures("without_comparison_rules")
 
 
 def approved_declaration(session: Session, town: Town) -> Any:

@@ -12,7 +12,6 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import shared.declarations as declarations_module
 from shared.declaration_forms import validate_organisation, validate_rental, validate_residence
 from shared.declaration_store import add_event, payload_of
 from shared.declarations import submit_organisation, submit_rental, submit_residence
@@ -54,13 +53,7 @@ TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in Mayong
 
 
-@pytest.fixture(autouse=True)
-def _without_comparison_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These tests are about the declaration service itself; the comparison rules have their own
-    tests (tests/test_rules.py), so their findings (e.g. a late move-in) stay out of the way here."""
-    import shared.rules  # noqa: F401  (registers its hook on import; then it is switched off)
-
-    monkeypatch.setattr(declarations_module, "RULE_HOOKS", [])
+pytestmark = pytest.mark.usefixtures("without_comparison_rules")
 
 
 TAIL = TENANT_ID[-6:]

@@ -75,11 +75,7 @@ OTHER_ID = make_id_number("450103", "19880808", "033")  # Nanning, male
 ALL_STATES = tuple(DeclarationStatus)
 
 
-@pytest.fixture(autouse=True)
-def _findings_only_where_a_test_adds_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The comparison rules have their own tests; here each test decides the findings."""
-    monkeypatch.setattr("shared.declarations.run_rule_hooks", lambda *_a, **_k: [])
-    monkeypatch.setattr("shared.receipts.run_rule_hooks", lambda *_a, **_k: [])
+pytestmark = pytest.mark.usefixtures("without_comparison_rules")
 
 
 @dataclass

@@ -37,9 +37,7 @@ OFFICER = staff_identity("officer", ["G1"], username="officer1")
 CHIEF = staff_identity("supervisor", username="chief")
 
 
-@pytest.fixture(autouse=True)
-def _findings_only_where_a_test_adds_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("shared.declarations.run_rule_hooks", lambda *_a, **_k: [])
+pytestmark = pytest.mark.usefixtures("without_comparison_rules")
 
 
 @pytest.fixture

@@ -142,7 +142,7 @@ def widgets_of(declaration: Any) -> AppTest:
 
 
 @pytest.fixture
-def approved(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def approved(session: Session, without_comparison_rules: None) -> dict[str, Any]:
     """An approved tenant's residence and an approved landlord's rental of the same room."""
     from shared.declaration_fields import local_today
     from shared.declaration_forms import validate_rental
@@ -150,7 +150,6 @@ def approved(session: Session, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any
     from shared.review import approve
     from tests.factories import declare_residence, rental_fields, staff_identity
 
-    monkeypatch.setattr("shared.declarations.run_rule_hooks", lambda *_a, **_k: [])
     village = make_village(session, name="麻一村")
     grid = make_grid(session, village=village, code="G1")
     plate = make_plate(

@@ -40,9 +40,7 @@ REFUSED = "找不到该申报，或它不在您负责的网格内。"
 THEIR_TRACES = ("赵", "钱", "孙", "新基路", "30号", "8号")
 
 
-@pytest.fixture(autouse=True)
-def _no_findings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("shared.declarations.run_rule_hooks", lambda *_a, **_k: [])
+pytestmark = pytest.mark.usefixtures("without_comparison_rules")
 
 
 @pytest.fixture

@@ -57,9 +57,7 @@ def review_router() -> None:
     ).run()
 
 
-@pytest.fixture(autouse=True)
-def _findings_only_where_a_test_adds_them(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("shared.declarations.run_rule_hooks", lambda *_a, **_k: [])
+pytestmark = pytest.mark.usefixtures("without_comparison_rules")
 
 
 @pytest.fixture
