@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from shared.crypto import decrypt, encrypt
@@ -51,9 +51,12 @@ def new_receipt_code(session: Session) -> str:
     """A random, unused receipt code; the code is the first secret of a receipt look-up."""
     for _ in range(8):
         code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-        if session.scalars(select(Declaration.id).where(Declaration.receipt_code == code)).first() is None:
+        if session.scalars(_RECEIPT_CODE_TAKEN, {"code": code}).first() is None:
             return code
     raise RuntimeError("could not draw an unused receipt code")  # 8 collisions in 2**49: a broken RNG
+
+
+_RECEIPT_CODE_TAKEN = select(Declaration.id).where(Declaration.receipt_code == bindparam("code"))
 
 
 def seal_payload(payload: Mapping[str, Any]) -> bytes:
@@ -62,7 +65,12 @@ def seal_payload(payload: Mapping[str, Any]) -> bytes:
 
 def payload_of(declaration: Declaration | DeclarationVersion) -> dict[str, Any]:
     """The decrypted payload of a declaration (its current version) or of one version."""
-    result: dict[str, Any] = json.loads(decrypt(declaration.payload_enc))
+    return open_payload(declaration.payload_enc)
+
+
+def open_payload(sealed: bytes) -> dict[str, Any]:
+    """A sealed payload read as a plain column (`payload_enc`), without loading the declaration."""
+    result: dict[str, Any] = json.loads(decrypt(sealed))
     return result
 
 
@@ -85,9 +93,9 @@ def add_event(
     now: datetime,
     note: str = "",
 ) -> DeclarationEvent:
-    event = DeclarationEvent(
-        declaration_id=declaration.id, actor=actor[:60], action=str(action), note=note, at=now
-    )
+    # By relationship, not id: a declaration being submitted is not written yet. Setting this
+    # side does not load the declaration's list of events.
+    event = DeclarationEvent(declaration=declaration, actor=actor[:60], action=str(action), note=note, at=now)
     session.add(event)
     return event
 

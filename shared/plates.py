@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from shared.links import verify_plate_token
@@ -65,8 +65,9 @@ class PlateView:
         return self.status is RecordStatus.ACTIVE
 
 
-def active_residence_filter(today: date) -> ColumnElement[bool]:
-    """A residence counts while it has no end date or ends after today."""
+def active_residence_filter(today: date | BindParameter[date]) -> ColumnElement[bool]:
+    """A residence counts while it has no end date or ends after today (a date, or a bound
+    parameter in a statement built once)."""
     return or_(Residence.until.is_(None), Residence.until > today)
 
 

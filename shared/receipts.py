@@ -32,6 +32,7 @@ from shared.errors import DomainError, ValidationError
 from shared.models import Declaration, DeclarationEvent, DeclarationKind, DeclarationStatus
 from shared.receipt_access import open_declaration
 from shared.receipt_view import CLOSED, ReceiptView, build_receipt_view, correction_note, room_ids_of
+from shared.rules_lookup import Records
 
 __all__ = [
     "ReceiptView",
@@ -146,7 +147,9 @@ def resubmit(
     if payload == opened.payload and declaration.status is not DeclarationStatus.CORRECTION_REQUESTED:
         return declaration
     active_plate(session, declaration.plate_code)
-    check_rooms(session, plate_code=declaration.plate_code, room_ids=room_ids_of(declaration.kind, payload))
+    records = Records(session, today=local_today(now))
+    records.note_plate(declaration.plate_code, is_active=True)
+    check_rooms(records, plate_code=declaration.plate_code, room_ids=room_ids_of(declaration.kind, payload))
     # A corrected document number is the declarant's from now on: its tail opens the receipt.
     declaration.declarant_index = id_blind_index(*declarant_document(data))
     if declaration.kind is not DeclarationKind.ORGANISATION:
@@ -163,7 +166,7 @@ def resubmit(
         note=f"v{version.version}",
     )
     _audit(session, declaration, "declaration.resubmit", now)
-    run_rule_hooks(session, declaration, payload, now=now)
+    run_rule_hooks(session, declaration, payload, now=now, records=records)
     session.flush()
     return declaration
 

@@ -8,7 +8,6 @@ starts the clock again). The query pages in SQL and decrypts only the payloads o
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -18,8 +17,9 @@ from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from shared.auth import StaffIdentity
-from shared.crypto import decrypt, mask_name
+from shared.crypto import mask_name
 from shared.declaration_fields import CHINA_TZ, local_today
+from shared.declaration_store import open_payload
 from shared.models import (
     Declaration,
     DeclarationKind,
@@ -279,8 +279,8 @@ def _items(session: Session, rows: Sequence[Any], *, now: datetime) -> list[Queu
     findings = _findings_of(session, [row.id for row in rows])
     villages = _village_names(session, {row.village_code for row in rows})
     today = local_today(now)
-    # As `payload_of` reads a Declaration; only these rows' payloads are decrypted.
-    payloads = {row.id: json.loads(decrypt(row.payload_enc)) for row in rows}
+    # Only these rows' payloads are decrypted.
+    payloads = {row.id: open_payload(row.payload_enc) for row in rows}
     rooms_of = {row.id: room_ids_of(row.kind, payloads[row.id]) for row in rows}
     labels = room_labels(session, sorted({r for ids in rooms_of.values() for r in ids}))
     items = []

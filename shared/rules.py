@@ -158,7 +158,8 @@ def rule_result(
     )
     if records is None:
         records = Records(session, today=today)
-        records.prefetch([declared], holds_whole_plates=False)  # a rental may list thousands
+    # A rental may list thousands of rooms: read them in bulk, skipping what is already known.
+    records.prefetch([declared], holds_whole_plates=False)
     check = build_check(
         declared,
         records=records,
@@ -200,13 +201,13 @@ def run_rules(
 
 
 def check_declaration(
-    session: Session, declaration: Declaration, payload: Mapping[str, Any]
+    session: Session, declaration: Declaration, payload: Mapping[str, Any], records: Records
 ) -> list[Finding]:
     """The `RULE_HOOKS` entry: the findings of the new version replace the previous version's;
     a crashed rule leaves a `rule_failed` event naming it. Its clock is the declaration's own
     `updated_at`, which submitting and every new version set to their `now`."""
     now = declaration.updated_at
-    result = rule_result(session, declaration, payload, now=now)
+    result = rule_result(session, declaration, payload, now=now, records=records)
     # Only this hook's rule ids: another hook's findings of this version may be waiting to flush.
     # A first version has no earlier findings to replace.
     if declaration.version > 1:

@@ -14,13 +14,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Date, bindparam, select
 from sqlalchemy.orm import Session
 
 from shared.declaration_inputs import OrganisationInput
-from shared.declaration_store import payload_of
+from shared.declaration_store import open_payload
 from shared.models import (
     Building,
     Declaration,
@@ -124,6 +124,16 @@ class Records:
             self._load_plates([code])
         return self._plates[code]
 
+    def note_plate(self, code: str, *, is_active: bool) -> None:
+        """A plate the caller has just read, so the rules need not read it again."""
+        self._plates[code] = is_active
+
+    def rooms(self, room_ids: Iterable[int]) -> dict[int, RoomFacts | None]:
+        """Several rooms, read together (None for no such room)."""
+        wanted = list(dict.fromkeys(room_ids))
+        self._load_rooms(wanted)
+        return {room_id: self._rooms[room_id] for room_id in wanted}
+
     def room(self, room_id: int) -> RoomFacts | None:
         if room_id not in self._rooms:
             self._load_rooms([room_id])
@@ -176,30 +186,14 @@ class Records:
 
     def _load_plates(self, codes: Iterable[str]) -> None:
         for chunk in _missing(self._plates, codes):
-            found = dict(
-                self.session.execute(
-                    select(DoorPlate.code, DoorPlate.status).where(DoorPlate.code.in_(chunk))
-                ).all()
-            )
+            found = dict(self.session.execute(_PLATE_STATUS, {"ids": chunk}).all())
             for code in chunk:
                 status = found.get(code)
                 self._plates[code] = None if status is None else status is RecordStatus.ACTIVE
 
     def _load_rooms(self, room_ids: Iterable[int]) -> None:
         for chunk in _missing(self._rooms, room_ids):
-            # One query of plain columns, owners joined in: this runs on every submission.
-            rows = self.session.execute(
-                select(
-                    Room.id, Room.number, Room.status, Room.area_m2, Room.is_rental,
-                    Building.id.label("building_id"), Building.status.label("building_status"),
-                    Building.use, Building.plate_code, Building.owner_person_id, Building.owner_org_id,
-                    Person.id_number_index.label("owner_index"), Organisation.legal_rep, Organisation.manager,
-                )
-                .join(Building, Room.building_id == Building.id)
-                .outerjoin(Person, Building.owner_person_id == Person.id)
-                .outerjoin(Organisation, Building.owner_org_id == Organisation.id)
-                .where(Room.id.in_(chunk))
-            ).all()  # fmt: skip
+            rows = self.session.execute(_ROOM_FACTS, {"ids": chunk}).all()
             for room_id in chunk:
                 self._rooms[room_id] = None
             for row in rows:
@@ -224,11 +218,7 @@ class Records:
     def _load_occupants(self, room_ids: Iterable[int]) -> None:
         for chunk in _missing(self._occupants, room_ids):
             found: dict[int, list[Occupant]] = defaultdict(list)
-            for room_id, index, born in self.session.execute(
-                select(Residence.room_id, Person.id_number_index, Person.birth_date)
-                .join(Person, Residence.person_id == Person.id)
-                .where(Residence.room_id.in_(chunk), active_residence_filter(self.today))
-            ):
+            for room_id, index, born in self.session.execute(_OCCUPANTS, {"ids": chunk, "today": self.today}):
                 found[room_id].append(Occupant(index, born))
             for room_id in chunk:
                 self._occupants[room_id] = tuple(found.get(room_id, ()))
@@ -237,13 +227,7 @@ class Records:
         for chunk in _missing(self._residencies, indexes):
             found: dict[str, list[Residency]] = defaultdict(list)
             for index, room_id, room_number, plate_number, street in self.session.execute(
-                select(Person.id_number_index, Residence.room_id, Room.number, DoorPlate.number, Street.name)
-                .join(Residence, Residence.person_id == Person.id)
-                .join(Room, Residence.room_id == Room.id)
-                .join(Building, Room.building_id == Building.id)
-                .join(DoorPlate, Building.plate_code == DoorPlate.code)
-                .join(Street, DoorPlate.street_id == Street.id)
-                .where(Person.id_number_index.in_(chunk), active_residence_filter(self.today))
+                _RESIDENCIES, {"ids": chunk, "today": self.today}
             ):
                 found[index].append(Residency(room_id, format_address(street, plate_number), room_number))
             for index in chunk:
@@ -253,11 +237,7 @@ class Records:
         for chunk in _missing(self._organisations, usccs):
             found = {
                 uscc: OrganisationFacts(name, legal_rep, manager)
-                for uscc, name, legal_rep, manager in self.session.execute(
-                    select(
-                        Organisation.uscc, Organisation.name, Organisation.legal_rep, Organisation.manager
-                    ).where(Organisation.uscc.in_(chunk))
-                )
+                for uscc, name, legal_rep, manager in self.session.execute(_ORGANISATIONS, {"ids": chunk})
                 if uscc is not None
             }
             for uscc in chunk:
@@ -266,24 +246,58 @@ class Records:
     def _load_claims(self, plate_code: str) -> None:
         """Pending declarations at one plate (a room belongs to one plate, so a duplicate must be
         at the same plate); one that cannot be read is skipped, it gets its own rule_failed."""
-        rows = self.session.scalars(
-            select(Declaration).where(
-                Declaration.plate_code == plate_code, Declaration.status.in_(PENDING_STATUSES)
-            )
-        )
-        for declaration in rows:
+        for row in self.session.execute(_PENDING_AT_PLATE, {"plate": plate_code}):
             try:
                 declared = read_declared(
-                    declaration_id=declaration.id,
-                    kind=declaration.kind,
-                    plate_code=declaration.plate_code,
-                    payload=payload_of(declaration),
+                    declaration_id=row.id,
+                    kind=row.kind,
+                    plate_code=plate_code,
+                    payload=open_payload(row.payload_enc),
                 )
             except Exception:
-                log.warning("declaration %s: payload unreadable, left out of duplicates", declaration.id)
+                log.warning("declaration %s: payload unreadable, left out of duplicates", row.id)
                 continue
             self.add_claims(declared)
         self._claimed_plates.add(plate_code)
+
+
+# The look-ups run on every submission: built once, with bound parameters, so each run skips
+# building the statement and SQLAlchemy's compiled cache finds it at once.
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
+_TODAY: BindParameter[date] = bindparam("today", type_=Date)
+_PLATE_STATUS = select(DoorPlate.code, DoorPlate.status).where(DoorPlate.code.in_(_IDS))
+_ROOM_FACTS = (
+    select(
+        Room.id, Room.number, Room.status, Room.area_m2, Room.is_rental,
+        Building.id.label("building_id"), Building.status.label("building_status"),
+        Building.use, Building.plate_code, Building.owner_person_id, Building.owner_org_id,
+        Person.id_number_index.label("owner_index"), Organisation.legal_rep, Organisation.manager,
+    )
+    .join(Building, Room.building_id == Building.id)
+    .outerjoin(Person, Building.owner_person_id == Person.id)
+    .outerjoin(Organisation, Building.owner_org_id == Organisation.id)
+    .where(Room.id.in_(_IDS))
+)  # fmt: skip
+_OCCUPANTS = (
+    select(Residence.room_id, Person.id_number_index, Person.birth_date)
+    .join(Person, Residence.person_id == Person.id)
+    .where(Residence.room_id.in_(_IDS), active_residence_filter(_TODAY))
+)
+_RESIDENCIES = (
+    select(Person.id_number_index, Residence.room_id, Room.number, DoorPlate.number, Street.name)
+    .join(Residence, Residence.person_id == Person.id)
+    .join(Room, Residence.room_id == Room.id)
+    .join(Building, Room.building_id == Building.id)
+    .join(DoorPlate, Building.plate_code == DoorPlate.code)
+    .join(Street, DoorPlate.street_id == Street.id)
+    .where(Person.id_number_index.in_(_IDS), active_residence_filter(_TODAY))
+)
+_ORGANISATIONS = select(
+    Organisation.uscc, Organisation.name, Organisation.legal_rep, Organisation.manager
+).where(Organisation.uscc.in_(_IDS))
+_PENDING_AT_PLATE = select(Declaration.id, Declaration.kind, Declaration.payload_enc).where(
+    Declaration.plate_code == bindparam("plate"), Declaration.status.in_(PENDING_STATUSES)
+)
 
 
 def _missing(cache: Mapping[K, object], keys: Iterable[K]) -> Iterator[list[K]]:

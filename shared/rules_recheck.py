@@ -15,7 +15,6 @@ moves `row_version` on, so an officer's page showing the old findings is told it
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -27,8 +26,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from shared.audit import record_audit
-from shared.crypto import decrypt
 from shared.declaration_fields import local_today
+from shared.declaration_store import open_payload
 from shared.models import Declaration, DeclarationVersion, Finding
 from shared.rules import RULES_ACTOR, build_check, evaluate
 from shared.rules_base import Declared, RuleSettings, load_rule_settings, read_declared
@@ -168,8 +167,7 @@ def _recheck_batch(
     readable: list[tuple[Any, Declared]] = []
     for row in rows:
         try:
-            # As `payload_of` reads a Declaration: the sealed JSON of its current version.
-            payload = json.loads(decrypt(row.payload_enc))
+            payload = open_payload(row.payload_enc)
             declared = read_declared(
                 declaration_id=row.id, kind=row.kind, plate_code=row.plate_code, payload=payload
             )

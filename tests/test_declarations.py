@@ -475,12 +475,14 @@ def test_a_finding_sends_the_declaration_to_the_officer_without_refusing_it(
 ) -> None:
     seen: list[dict[str, Any]] = []
 
-    def room_not_rental(session: Session, declaration: Declaration, payload: Any) -> list[Finding]:
+    def room_not_rental(
+        session: Session, declaration: Declaration, payload: Any, records: Any
+    ) -> list[Finding]:
         seen.append(dict(payload))
         return [Finding(rule="room_not_rental", severity=Severity.WARNING, message_zh="房间未登记为出租屋",
                         message_en="Room is not registered as a rental")]  # fmt: skip
 
-    def broken(session: Session, declaration: Declaration, payload: Any) -> list[Finding]:
+    def broken(session: Session, declaration: Declaration, payload: Any, records: Any) -> list[Finding]:
         raise RuntimeError("rule bug")
 
     rule_hooks.extend([room_not_rental, broken])
