@@ -4,6 +4,8 @@ The switch lives in the router (the entrypoint file) and is bound to the `lang` 
 parameter, so it survives page changes and reloads.
 """
 
+from urllib.parse import quote
+
 import streamlit as st
 
 LANG_KEY = "lang"
@@ -12,6 +14,12 @@ LANGUAGES = {"zh": "中文", "en": "English"}
 
 def current_lang() -> str:
     return "en" if st.session_state.get(LANG_KEY) == "en" else "zh"
+
+
+def lang_query() -> str:
+    """The language part of a link to another portal page ("" for the default, Chinese), as the
+    switch writes it into the URL."""
+    return f"{LANG_KEY}={quote(LANGUAGES['en'])}" if current_lang() == "en" else ""
 
 
 def t(zh: str, en: str) -> str:

@@ -59,11 +59,13 @@ def build_operation_map(
     now: datetime | None = None,
     lang: str = "zh",
     plate_page: str = PLATE_PAGE_FROM_COMPONENT,
+    link_query: str = "",
 ) -> folium.Map:
     """The operation map for a staff member: `staff_grid_codes` None for the whole town
     (supervisor, admin), else an officer's grids (none: an empty map). `layers` picks from
     LAYERS (default all); building layers start hidden, the layer control shows them. Popups link
-    to the plate page at `plate_page` with the plate's signed token."""
+    to the plate page at `plate_page` with the plate's signed token, and `link_query` (the
+    portal's language, e.g. "lang=English") so the page opens in the officer's language."""
     chosen = set(LAYERS if layers is None else layers)
     if unknown := chosen - set(LAYERS):
         raise ValueError(f"unknown map layers {sorted(unknown)}; choose from {LAYERS}")
@@ -84,10 +86,14 @@ def build_operation_map(
         entries = add_facilities(m, session, staff_grid_codes, name=text["facilities"], lang=lang)
         legend.append((text["facilities"], entries))
     if "plates" in chosen:
-        scope = add_plates(m, session, staff_grid_codes, text=text, plate_page=plate_page, now=now)
+        scope = add_plates(
+            m, session, staff_grid_codes, text=text, plate_page=plate_page, link_query=link_query, now=now
+        )
         symbols.insert(0, (("dot", PLATE_COLOUR), text["plates"]))
     if "pending" in chosen:
-        add_pending(m, session, staff_grid_codes, text=text, plate_page=plate_page, now=now)
+        add_pending(
+            m, session, staff_grid_codes, text=text, plate_page=plate_page, link_query=link_query, now=now
+        )
         symbols += [
             (("marker", MARKER_COLOURS[PENDING_COLOUR], "hourglass-half"), text["pending"]),
             (("marker", MARKER_COLOURS[OVERDUE_COLOUR], "triangle-exclamation"), text["overdue"]),

@@ -21,7 +21,8 @@ PLATE_MARKER_JS = """function (lookup) {
             line(box, words.buildings + " " + row[5] + " · " + words.rooms + " " + row[6]
                 + " · " + words.residents + " " + row[7]);
             var link = document.createElement("a");
-            link.href = lookup.page + "?" + lookup.param + "=" + encodeURIComponent(row[4]);
+            link.href = lookup.page + "?" + lookup.param + "=" + encodeURIComponent(row[4])
+                + (lookup.query ? "&" + lookup.query : "");
             link.target = "_blank";
             link.rel = "noopener";
             link.textContent = words.open;
@@ -67,7 +68,8 @@ PENDING_MARKER_JS = """function (lookup) {
                 + (row[5] ? " · " + words.late + " " + row[5] : "");
             box.appendChild(counts);
             var link = document.createElement("a");
-            link.href = lookup.page + "?" + lookup.param + "=" + encodeURIComponent(row[2]);
+            link.href = lookup.page + "?" + lookup.param + "=" + encodeURIComponent(row[2])
+                + (lookup.query ? "&" + lookup.query : "");
             link.target = "_blank";
             link.rel = "noopener";
             link.textContent = words.open;

@@ -77,6 +77,7 @@ def add_plates(
     *,
     text: dict[str, str],
     plate_page: str,
+    link_query: str = "",
     now: datetime,
 ) -> list[list[float]]:
     """Active plates with coordinates, each with its buildings, active rooms and current
@@ -137,6 +138,7 @@ def add_plates(
         "words": {key: text[key] for key in ("buildings", "rooms", "residents", "open")},
         "page": plate_page,
         "param": PLATE_PARAM,
+        "query": link_query,
     }
     BrowserCluster(
         data,
@@ -269,6 +271,7 @@ def add_pending(
     *,
     text: dict[str, str],
     plate_page: str,
+    link_query: str = "",
     now: datetime,
 ) -> None:
     """Plates with declarations waiting for an officer, red where one is overdue (counted as
@@ -304,6 +307,7 @@ def add_pending(
             "words": {key: text[key] for key in ("waiting", "late", "open")},
             "page": plate_page,
             "param": PLATE_PARAM,
+            "query": link_query,
             "pending": PENDING_COLOUR,
             "overdue": OVERDUE_COLOUR,
         },

@@ -354,3 +354,14 @@ def _person(name: str, sequence: str) -> dict[str, Any]:
         birth_date=date(1992, 3, 4),
         id_number=make_id_number("430102", "19920304", sequence),
     )
+
+
+def test_popup_links_carry_the_officers_language(session: Session) -> None:
+    street = make_street(session)
+    make_plate(session, street=street)
+    session.commit()
+    html = render(session, link_query="lang=English")
+    assert embedded(html, overlays(html)["门牌"], "lookup")["query"] == "lang=English"
+    chinese = render(session)
+    assert embedded(chinese, overlays(chinese)["门牌"], "lookup")["query"] == ""
+    assert '(lookup.query ? "&" + lookup.query : "")' in html  # the link appends it

@@ -5,7 +5,7 @@ declarations on one map; officers see their own grids. Panning and clicking stay
 import streamlit as st
 from streamlit_folium import st_folium
 
-from portal.i18n import current_lang, t
+from portal.i18n import current_lang, lang_query, t
 from portal.staff import guard
 from shared.db import session_scope
 from shared.models import Role, utcnow
@@ -34,7 +34,12 @@ if scope is not None:
     st.caption(t("只显示您负责的网格。", "Only your own grids are shown."))
 with session_scope() as session:
     folium_map = build_operation_map(
-        session, staff_grid_codes=scope, layers=chosen, now=utcnow(), lang=current_lang()
+        session,
+        staff_grid_codes=scope,
+        layers=chosen,
+        now=utcnow(),
+        lang=current_lang(),
+        link_query=lang_query(),
     )
 st.caption(
     t(

@@ -128,3 +128,14 @@ def test_officer_is_refused_the_dashboard(town: dict[str, User]) -> None:
     [error] = at.error
     assert "没有权限" in error.value and "主管" in error.value
     assert not at.dataframe and not at.metric
+
+
+def test_map_popups_open_plate_pages_in_the_officers_language(town: dict[str, User]) -> None:
+    at = AppTest.from_file(str(PAGES / MAP), default_timeout=60)
+    at.session_state[IDENTITY_KEY] = StaffIdentity.of(town["supervisor"])
+    at.session_state[LAST_SEEN_KEY] = utcnow()
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    [component] = at.get("component_instance")
+    assert '\\"query\\": \\"lang=English\\"' in component.proto.json_args
