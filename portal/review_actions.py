@@ -1,5 +1,6 @@
-"""The review pages' forms: revealing numbers, the decisions on one item, a visit, and bulk
-approval with its confirmation. Each runs one `shared.review` action in its own transaction."""
+"""The review pages' forms: revealing numbers, the decisions on one item, a visit, the item's
+resident passes (revoking one), and bulk approval with its confirmation. Each runs one
+`shared.review` action in its own transaction."""
 
 from datetime import datetime, timedelta
 
@@ -10,10 +11,11 @@ from portal.i18n import current_lang, t
 from portal.review_widgets import flash, run_action
 from shared.auth import StaffIdentity
 from shared.db import session_scope
-from shared.declaration_fields import local_today
+from shared.declaration_fields import CHINA_TZ, local_today
 from shared.declaration_inputs import field_label
 from shared.errors import DomainError
-from shared.models import utcnow
+from shared.models import DeclarationKind, DeclarationStatus, utcnow
+from shared.pass_review import StaffPassView, passes_for_review, revoke_pass_for_review
 from shared.review import approve, ask_correction, bulk_approve, record_visit, reject, reveal_personal_data
 from shared.review_detail import ReviewDetail
 from shared.review_queue import QueueFilters, clean_candidates
@@ -137,3 +139,59 @@ def bulk_approve_box(staff: StaffIdentity, filters: QueueFilters, now: datetime)
             if no.button(t("取消", "Cancel"), key="review_queue.no"):
                 del st.session_state[CONFIRM_KEY]
                 st.rerun()
+
+
+def passes_box(detail: ReviewDetail, staff: StaffIdentity) -> None:
+    """住户通行码 of an approved residence: each holder's pass and its state; revoking one (a lost
+    phone, a misuse) with a reason, audited. Nothing shows before approval."""
+    if detail.kind is not DeclarationKind.RESIDENCE or detail.status is not DeclarationStatus.APPROVED:
+        return
+    now = utcnow()
+    with session_scope() as session:
+        views = passes_for_review(session, declaration_id=detail.declaration_id, staff=staff, now=now)
+    st.subheader(t("住户通行码", "Resident passes"))
+    if not views:
+        st.caption(
+            t(
+                "尚未发放通行码：申报人打开回执时自动发放。",
+                "No pass issued yet: the declarant gets one on opening the receipt.",
+            )
+        )
+        return
+
+    def state(view: StaffPassView) -> str:
+        if view.revoked_at is not None:
+            when = view.revoked_at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+            return t(f"已注销（{when}，{view.revoked_reason}）", f"Revoked ({when}, {view.revoked_reason})")
+        return t("已过期", "Expired") if view.is_expired(now) else t("有效", "Valid")
+
+    rows = [
+        {
+            t("持有人", "Holder"): view.holder
+            + (t("（申报人）", " (declarant)") if view.is_declarant else ""),
+            t("有效期至", "Valid until"): view.valid_until.astimezone(CHINA_TZ).strftime("%Y-%m-%d"),
+            t("状态", "State"): state(view),
+        }
+        for view in views
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    revocable = {view.pass_id: view for view in views if view.revoked_at is None}
+    if not revocable:
+        return
+    with st.form("review_detail.revoke_pass"):
+        chosen = st.selectbox(
+            t("注销哪张通行码", "Pass to revoke"),
+            list(revocable),
+            format_func=lambda pass_id: revocable[pass_id].holder,
+        )
+        reason = st.text_input(t("注销原因（如手机遗失）", "Reason (e.g. lost phone)"), max_chars=200)
+        if st.form_submit_button(t("注销通行码", "Revoke the pass")):
+            run_action(
+                revoke_pass_for_review,
+                t("通行码已注销，门岗将拒绝通行。", "Pass revoked: the gates will refuse it."),
+                declaration_id=detail.declaration_id,
+                pass_id=chosen,
+                staff=staff,
+                reason=reason,
+                now=utcnow(),
+            )

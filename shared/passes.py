@@ -50,6 +50,8 @@ __all__ = [
     "PassView",
     "check_pass",
     "issue_pass",
+    "latest_pass",
+    "listed_residences",
     "pass_for_receipt",
     "pass_qr_png",
     "pass_token",
@@ -153,9 +155,22 @@ def pass_for_receipt(session: Session, *, declaration_id: int, now: datetime) ->
 
 
 def _receipt_passes(session: Session, declaration_id: int, now: datetime) -> list[tuple[ResidentPass, bool]]:
-    """(pass, is the declarant's) for each person the declaration lists who lives in its room
-    today. People are found by their documents, not by `Residence.declaration_id`: a landlord's
-    later declaration of the same tenant takes the residence over, and the pass must stay."""
+    found: list[tuple[ResidentPass, bool]] = []
+    for residence, is_declarant in listed_residences(session, declaration_id=declaration_id, now=now):
+        latest = latest_pass(session, residence.id)
+        if latest is None or (latest.revoked_at is None and latest.valid_until <= now):
+            latest = issue_pass(session, residence_id=residence.id, now=now)
+        found.append((latest, is_declarant))
+    return found
+
+
+def listed_residences(
+    session: Session, *, declaration_id: int, now: datetime
+) -> list[tuple[Residence, bool]]:
+    """(residence, is the declarant's) for each person an approved residence declaration lists who
+    lives in its room today. People are found by their documents, not by
+    `Residence.declaration_id`: a landlord's later declaration of the same tenant takes the
+    residence over, and the pass must stay."""
     declaration = session.get(Declaration, declaration_id)
     if (
         declaration is None
@@ -178,18 +193,17 @@ def _receipt_passes(session: Session, declaration_id: int, now: datetime) -> lis
         ),
         key=lambda row: people.index(row[1]),  # the declarant first, then the family as listed
     )
-    found: list[tuple[ResidentPass, bool]] = []
-    for residence, index in rows:
-        latest = session.scalars(
-            select(ResidentPass)
-            .where(ResidentPass.residence_id == residence.id)
-            .order_by(ResidentPass.id.desc())
-            .limit(1)
-        ).first()
-        if latest is None or (latest.revoked_at is None and latest.valid_until <= now):
-            latest = issue_pass(session, residence_id=residence.id, now=now)
-        found.append((latest, index == people[0]))
-    return found
+    return [(residence, index == people[0]) for residence, index in rows]
+
+
+def latest_pass(session: Session, residence_id: int) -> ResidentPass | None:
+    """The pass last issued for a residence (a renewal is a new pass; old ones are kept)."""
+    return session.scalars(
+        select(ResidentPass)
+        .where(ResidentPass.residence_id == residence_id)
+        .order_by(ResidentPass.id.desc())
+        .limit(1)
+    ).first()
 
 
 def revoke_pass(session: Session, *, pass_id: int, actor: str, reason: str, now: datetime) -> ResidentPass:

@@ -31,6 +31,7 @@ from shared.models import (
     Room,
     Visitor,
 )
+from shared.pass_review import passes_for_review, revoke_pass_for_review
 from shared.pass_tokens import PassKind, read_pass_token, sign_pass
 from shared.passages import PassageFilters, export_passages, list_passages
 from shared.passes import (
@@ -542,3 +543,67 @@ def test_pass_stays_on_the_tenants_receipt_when_the_landlord_declares_him_too(
     again = pass_for_receipt(session, declaration_id=declaration.id, now=NOW)
     assert again is not None and again.id == first.id
     assert passes_for_receipt(session, declaration_id=rental.id, now=NOW) == []  # a rental has none
+
+
+# -- officers: the passes of a review item, revoking one -------------------------------------------
+
+
+def test_officer_sees_the_passes_of_an_item_masked_without_issuing_any(session: Session, town: Town) -> None:
+    declaration = approved_declaration(session, town)
+    officer = staff_identity("officer", ["G1"])
+    assert passes_for_review(session, declaration_id=declaration.id, staff=officer, now=NOW) == []
+    assert session.scalar(select(func.count()).select_from(ResidentPass)) == 0  # looking issues none
+    issued = pass_for_receipt(session, declaration_id=declaration.id, now=NOW)
+    session.commit()
+    [view] = passes_for_review(session, declaration_id=declaration.id, staff=officer, now=NOW)
+    assert issued is not None and view.pass_id == issued.id
+    assert view.holder == "李*" and view.is_declarant and view.revoked_at is None
+    assert not view.is_expired(NOW) and view.is_expired(view.valid_until)
+
+
+def test_officer_revokes_a_pass_with_a_reason_and_the_gate_refuses_it(session: Session, town: Town) -> None:
+    declaration = approved_declaration(session, town)
+    issued = pass_for_receipt(session, declaration_id=declaration.id, now=NOW)
+    session.commit()
+    assert issued is not None
+    officer = staff_identity("officer", ["G1"])
+    with pytest.raises(ValidationError, match="reason"):
+        revoke_pass_for_review(
+            session, declaration_id=declaration.id, pass_id=issued.id, staff=officer, reason=" ", now=NOW
+        )
+    revoke_pass_for_review(
+        session, declaration_id=declaration.id, pass_id=issued.id, staff=officer, reason="手机遗失", now=NOW
+    )
+    session.commit()
+    [view] = passes_for_review(session, declaration_id=declaration.id, staff=officer, now=NOW)
+    assert view.revoked_at == NOW and view.revoked_reason == "手机遗失"
+    assert scan(session, town, pass_token(issued)).reason is GateReason.REVOKED
+    audit = session.scalars(select(AuditLog).where(AuditLog.action == "pass.revoke")).one()
+    assert audit.actor == officer.username
+
+
+def test_only_this_items_passes_and_only_in_own_grids(session: Session, town: Town) -> None:
+    declaration = approved_declaration(session, town)
+    issued = pass_for_receipt(session, declaration_id=declaration.id, now=NOW)
+    other = resident_pass(session, town, "B101")
+    assert issued is not None
+    with pytest.raises(DomainError, match="does not belong"):
+        revoke_pass_for_review(
+            session,
+            declaration_id=declaration.id,
+            pass_id=other.id,
+            staff=staff_identity("officer", ["G1"]),
+            reason="误操作",
+            now=NOW,
+        )
+    with pytest.raises(DomainError, match="grids you look after"):
+        revoke_pass_for_review(
+            session,
+            declaration_id=declaration.id,
+            pass_id=issued.id,
+            staff=staff_identity("officer", ["G2"]),
+            reason="手机遗失",
+            now=NOW,
+        )
+    session.rollback()
+    assert session.scalar(select(func.count()).where(ResidentPass.revoked_at.is_not(None))) == 0

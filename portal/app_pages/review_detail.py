@@ -1,12 +1,13 @@
 """审核详情 (officer, supervisor, admin): one declaration beside the records it was compared with,
 its findings, what a resubmission changed, a small map and the timeline; the decisions
-(approve, reject with a reason, ask for a correction naming the fields, record a visit) and,
-with a reason, the document numbers and phones in clear (audited)."""
+(approve, reject with a reason, ask for a correction naming the fields, record a visit), the
+resident passes of an approved residence (revoke one) and, with a reason, the document numbers
+and phones in clear (audited)."""
 
 import streamlit as st
 
 from portal.i18n import current_lang, t
-from portal.review_actions import decision_box, reveal_box
+from portal.review_actions import decision_box, passes_box, reveal_box
 from portal.review_widgets import (
     ID_PARAM,
     QUEUE_PAGE,
@@ -67,3 +68,4 @@ with st.expander(t("办理记录", "Timeline")):
 
 st.subheader(t("处理", "Decide"))
 decision_box(detail, staff, seen)
+passes_box(detail, staff)

@@ -16,7 +16,18 @@ from portal.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.accounts import create_user
 from shared.auth import StaffIdentity
 from shared.declaration_fields import local_today
-from shared.models import AuditLog, Declaration, DeclarationStatus, Residence, Role, Room, User, utcnow
+from shared.models import (
+    AuditLog,
+    Declaration,
+    DeclarationStatus,
+    Residence,
+    ResidentPass,
+    Role,
+    Room,
+    User,
+    utcnow,
+)
+from shared.passes import pass_for_receipt
 from shared.review import approve
 from tests.factories import (
     TENANT_ID,
@@ -306,3 +317,36 @@ def test_detail_page_in_english(session: Session, rooms: dict[str, Room], accoun
     assert not at.exception
     assert "Residence · 麻涌大道 12号 A栋 101" in texts(at)
     assert at.button(key="review_detail.approve").label == "Approve"
+
+
+def test_officer_revokes_a_resident_pass_from_the_approved_item(
+    session: Session, rooms: dict[str, Room], accounts: dict[str, User]
+) -> None:
+    declaration = declare(session, rooms["A101"])
+    at = open_item(app(accounts["officer1"]).run(), declaration)
+    at.button(key="review_detail.approve").click().run()
+    assert "尚未发放通行码" in texts(at)  # the officer's page issues none
+    session.expire_all()  # approved by the page, in its own session
+    issued = pass_for_receipt(session, declaration_id=declaration.id, now=utcnow())  # the receipt does
+    session.commit()
+    assert issued is not None
+    at.run()
+    passes = at.dataframe[-1].value
+    assert list(passes["持有人"]) == ["李*（申报人）"] and list(passes["状态"]) == ["有效"]
+    revoke(at)
+    assert "请填写注销原因" in texts(at)  # refused without a reason; nothing revoked
+    revoke(at, "手机遗失")
+    assert not at.exception
+    assert "通行码已注销，门岗将拒绝通行。" in texts(at)
+    [state] = at.dataframe[-1].value["状态"]
+    assert state.startswith("已注销（")
+    session.expire_all()
+    assert session.get(ResidentPass, issued.id).revoked_reason == "手机遗失"  # type: ignore[union-attr]
+    assert not [b for b in at.button if b.label == "注销通行码"]  # nothing left to revoke
+
+
+def revoke(at: AppTest, reason: str = "") -> None:
+    [field] = [w for w in at.text_input if w.label.startswith("注销原因")]
+    field.input(reason)
+    [button] = [b for b in at.button if b.label == "注销通行码"]
+    button.click().run()
