@@ -23,6 +23,7 @@ from shared.models import DeclarationStatus, Severity
 from shared.receipt_view import KIND_LABELS
 from shared.review_detail import ReviewDetail, flatten
 from shared.review_queue import SEVERITY_LABELS, STATE_LABELS, QueueItem
+from shared.rules import RULE_LABELS
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 QUEUE_PAGE = PAGES / "review_queue.py"
@@ -45,6 +46,11 @@ CODE_LISTS = {
     "status": "organisation_status",
 }
 FINDING_BOX = {Severity.ERROR: st.error, Severity.WARNING: st.warning, Severity.INFO: st.info}
+
+
+def rule_label(rule: str) -> str:
+    """A comparison rule's name in the officer's language (its id if it has none)."""
+    return pick(RULE_LABELS.get(rule, (rule, rule)))
 
 
 def pick(pair: tuple[str, str]) -> str:
@@ -115,7 +121,7 @@ def queue_table(items: list[QueueItem], *, key: str) -> int | None:
                 "ID": item.declaration_id,
                 t("超期", "Overdue"): "⚠️" if item.is_overdue else "",
                 t("风险", "Risk"): pick(SEVERITY_LABELS[item.max_severity]) if item.max_severity else "",
-                t("问题", "Findings"): ", ".join(item.rules),
+                t("问题", "Findings"): "、".join(rule_label(rule) for rule in item.rules),
                 t("状态", "State"): state_label(item.status),
                 t("类型", "Kind"): pick(KIND_LABELS[item.kind]),
                 t("申报人", "Declarant"): item.declarant,
@@ -140,7 +146,7 @@ def show_findings(detail: ReviewDetail) -> None:
     for finding in detail.findings:
         where = f" ({field_label(finding.field, current_lang())})" if finding.field else ""
         text = finding.message_en if english else finding.message_zh
-        FINDING_BOX[Severity(finding.severity)](f"**{finding.rule}**{where}: {text}")
+        FINDING_BOX[Severity(finding.severity)](f"**{rule_label(finding.rule)}**{where}: {text}")
 
 
 def declared_table(detail: ReviewDetail) -> None:
@@ -248,7 +254,13 @@ def mini_map(detail: ReviewDetail) -> None:
         st.caption(t("此门牌暂无坐标。", "This plate has no coordinates yet."))
         return
     folium_map = plate_map(lon=detail.lon, lat=detail.lat, label=detail.address)
-    st_folium(folium_map, height=240, returned_objects=[], key=f"review-map-{detail.plate_code}")
+    st_folium(
+        folium_map,
+        height=240,
+        use_container_width=True,
+        returned_objects=[],
+        key=f"review-map-{detail.plate_code}",
+    )
 
 
 def timeline(detail: ReviewDetail) -> None:

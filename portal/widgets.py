@@ -32,4 +32,11 @@ def plate_mini_map(plate: PlateView) -> None:
         return
     folium_map = plate_map(lon=plate.lon, lat=plate.lat, label=plate.address)
     # returned_objects=[]: panning the map must not rerun the page.
-    st_folium(folium_map, height=260, returned_objects=[], key=f"plate-map-{plate.code}")
+    # use_container_width: a phone's column is narrower than st_folium's default 500 px.
+    st_folium(
+        folium_map,
+        height=260,
+        use_container_width=True,
+        returned_objects=[],
+        key=f"plate-map-{plate.code}",
+    )

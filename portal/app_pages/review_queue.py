@@ -7,7 +7,7 @@ import streamlit as st
 from portal.export_widgets import export_buttons, queue_export
 from portal.i18n import t
 from portal.review_actions import bulk_approve_box
-from portal.review_widgets import open_detail, queue_table, show_flash, state_label
+from portal.review_widgets import open_detail, queue_table, rule_label, show_flash, state_label
 from portal.staff import guard
 from shared.db import session_scope
 from shared.models import DeclarationStatus, Role, utcnow
@@ -17,6 +17,7 @@ from shared.review_scope import filter_choices
 PAGE_SIZE = 50
 
 staff = guard(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
+st.set_page_config(layout="wide")  # the queue has eleven columns
 st.header(t("审核队列", "Review queue"))
 show_flash()
 with session_scope() as session:
@@ -50,6 +51,7 @@ with st.expander(t("筛选", "Filters"), icon=":material/filter_list:"):
     rule = left.selectbox(
         t("问题（比对规则）", "Finding (rule)"),
         list(choices.rules),
+        format_func=rule_label,
         index=None,
         placeholder=t("全部", "All"),
         key="review_queue.rule",

@@ -171,7 +171,7 @@ def test_officer_sees_own_queue_with_counts(
     assert "审核队列" in texts(at)
     [table] = at.dataframe
     assert list(table.value["申报人"]) == ["王*", "李*"]  # the item with an error first
-    assert list(table.value["问题"]) == ["room_over_capacity", ""]
+    assert list(table.value["问题"]) == ["人均面积不足", ""]  # the rule by its name, not its id
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["待核实"], metrics["有问题"], metrics["已核实"]) == ("1", "1", "0")
 
@@ -313,9 +313,12 @@ def test_work_lists_in_english(session: Session, rooms: dict[str, Room], account
 
 def test_detail_page_in_english(session: Session, rooms: dict[str, Room], accounts: dict[str, User]) -> None:
     declaration = declare(session, rooms["A101"])
+    make_finding(session, declaration, rule="room_over_capacity", severity="error")
+    session.commit()
     at = open_item(app(accounts["chief"], lang="English").run(), declaration)
     assert not at.exception
     assert "Residence · 麻涌大道 12号 A栋 101" in texts(at)
+    assert "**Room over capacity**" in texts(at)  # the rule by its name
     assert at.button(key="review_detail.approve").label == "Approve"
 
 
