@@ -57,7 +57,8 @@ PENDING_MARKER_JS = """function (lookup) {
         });
     });
     return function (row) {
-        var marker = L.marker([row[0], row[1]], {icon: icons[row[5] > 0 ? 1 : 0]});
+        // Above the plate's own pin, which stands at the same point.
+        var marker = L.marker([row[0], row[1]], {icon: icons[row[5] > 0 ? 1 : 0], zIndexOffset: 1000});
         marker.bindPopup(function () {
             var box = document.createElement("div"), words = lookup.words;
             var title = document.createElement("b");
