@@ -17,7 +17,7 @@ USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 def gb11643_check_char(first17: str) -> str:
     """The 18th character of a citizen number (also residence permits and 2023 foreigner IDs)."""
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError("need 17 digits")
     total = sum(int(d) * w for d, w in zip(first17, GB11643_WEIGHTS, strict=True))
     return GB11643_CHECK[total % 11]

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from shared.codes import code_list, find_code
 from shared.declaration_inputs import FieldError, FormErrors, label_of
 from shared.errors import ValidationError
-from shared.validate import validate_name, validate_phone
+from shared.validate import NAME_MAX_CHARS, excerpt, has_hidden_chars, validate_name, validate_phone
 
 T = TypeVar("T")
 
@@ -110,6 +110,10 @@ def text_upto(max_chars: int, *, needed: bool = False) -> Reader[str]:
         cleaned = text(value)
         if needed and not cleaned:
             raise required(path)
+        # Line breaks become spaces; any other control or invisible character is refused, as
+        # in names (validate.has_hidden_chars says why).
+        if has_hidden_chars(unicodedata.normalize("NFKC", str(value or "")), line_breaks=True):
+            raise problem(path, "含有控制字符或不可见字符", "contains control or invisible characters")
         if len(cleaned) > max_chars:
             raise problem(path, f"不能超过 {max_chars} 个字符", f"at most {max_chars} characters")
         return cleaned
@@ -134,7 +138,8 @@ def optional_date(path: str, value: Any) -> date | None:
         year, month, day = (int(g) for g in match.groups() if g is not None)
         return date(year, month, day)
     except ValueError:
-        raise problem(path, f"“{cleaned}”不是有效日期", f"{cleaned!r} is not a date (YYYY-MM-DD)") from None
+        shown = excerpt(cleaned)
+        raise problem(path, f"“{shown}”不是有效日期", f"{shown!r} is not a date (YYYY-MM-DD)") from None
 
 
 def required_date(path: str, value: Any) -> date:
@@ -157,8 +162,13 @@ def whole_number(minimum: int, maximum: int) -> Reader[int | None]:
             if not cleaned:
                 return None
             if not re.fullmatch(r"-?\d+", cleaned):
-                raise problem(path, f"“{cleaned}”不是整数", f"{cleaned!r} is not a whole number")
-            number = int(cleaned)
+                shown = excerpt(cleaned)
+                raise problem(path, f"“{shown}”不是整数", f"{shown!r} is not a whole number")
+            digits = cleaned.lstrip("-").lstrip("0") or "0"
+            if len(digits) > 18:  # out of every bound here; int() refuses over 4300 digits
+                number = maximum + 1
+            else:
+                number = -int(digits) if cleaned.startswith("-") else int(digits)
         if not minimum <= number <= maximum:
             raise problem(path, f"应在 {minimum} 至 {maximum} 之间", f"must be from {minimum} to {maximum}")
         return number
@@ -192,10 +202,11 @@ def code_of(list_name: str) -> Reader[str | None]:
         if found is None:
             entries = code_list(list_name)
             more = "…" if len(entries) > 10 else ""
+            shown = excerpt(cleaned)
             raise problem(
                 path,
-                f"“{cleaned}”无效，可选：{'、'.join(c.zh for c in entries[:10])}{more}",
-                f"{cleaned!r} is not valid; choose one of: {', '.join(c.en for c in entries[:10])}{more}",
+                f"“{shown}”无效，可选：{'、'.join(c.zh for c in entries[:10])}{more}",
+                f"{shown!r} is not valid; choose one of: {', '.join(c.en for c in entries[:10])}{more}",
             )
         return found.code
 
@@ -224,10 +235,11 @@ def required_code_of(list_name: str) -> Reader[str]:
     return read
 
 
-def person_name(path: str, value: Any) -> str:
+def person_name(path: str, value: Any, *, max_chars: int = NAME_MAX_CHARS) -> str:
     """A name; for a legal representative or a manager the message names that field."""
     try:
-        return validate_name(text(value), field=path)
+        # As typed, not through text(): that would turn a tab or a control character into a space.
+        return validate_name("" if value is None else str(value), field=path, max_chars=max_chars)
     except ValidationError as error:
         zh, en = label_of(path)
         if zh == "姓名":

@@ -75,6 +75,7 @@ __all__ = [
 # Numbers that carry the holder's birth date and sex (GB 11643 and the 2023 foreigner's ID).
 _NUMBERS_WITH_DATA = frozenset({ID_RESIDENT, ID_HMT_RESIDENCE_PERMIT, ID_FOREIGNER_PERMANENT})
 _HMT_NATIONALITY = {"810000": "HKG", "820000": "MAC", "830000": "TWN"}
+ORG_PERSON_MAX_CHARS = 40  # Organisation.legal_rep and .manager hold 40 characters
 
 
 def validate_residence(raw: Mapping[str, Any], *, today: date) -> ResidenceInput:
@@ -134,8 +135,8 @@ def validate_organisation(raw: Mapping[str, Any], *, today: date) -> Organisatio
     name = form.read("name", text_upto(120, needed=True), "")
     uscc = form.read("uscc", lambda _path, value: validate_uscc(text(value)), "")
     status = form.read("status", code_or("organisation_status", "operating"), "")
-    legal_rep = form.read("legal_rep", person_name, "")
-    manager = form.read("manager", person_name, "")
+    legal_rep = form.read("legal_rep", _org_person_name, "")
+    manager = form.read("manager", _org_person_name, "")
     contact = form.read("phone", phone, "")
     staff = form.read("staff_count", whole_number(0, 1_000_000), None)
     room_id = form.read("room_id", whole_number(1, 2**62), None)
@@ -268,6 +269,10 @@ def _implied_nationality(id_type: str, check: IdCheck) -> str | None:
     if check.nationality and check.nationality.isalpha():
         return check.nationality
     return None
+
+
+def _org_person_name(path: str, value: Any) -> str:
+    return person_name(path, value, max_chars=ORG_PERSON_MAX_CHARS)
 
 
 def _relation(path: str, value: Any) -> str:

@@ -139,8 +139,10 @@ def _write_xlsx(path: Path, headers: tuple[str, ...], rows: Iterable[list[Cell]]
     sheet.append(list(headers))
     count = 0
     for row in rows:
-        cells = [neutralise(v) for v in row]
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in cells])
+        # Characters XML cannot hold go first: `\x01=HYPERLINK(…)` must be neutralised as the
+        # `=HYPERLINK(…)` it becomes once they are gone.
+        cells = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+        sheet.append([neutralise(v) for v in cells])
         count += 1
     workbook.save(path)
     return count

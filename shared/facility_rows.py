@@ -21,7 +21,7 @@ from shared.housing_rows import RowProblem
 from shared.models import RecordStatus
 from shared.tables import Column
 from shared.town_area import COORD_DIGITS, TOWN_BOUNDS, GridArea
-from shared.validate import validate_phone
+from shared.validate import excerpt, has_hidden_chars, validate_phone
 
 _GROUPS_ZH = "、".join(f"{c.code} {c.zh}" for c in code_list("facility_group"))
 _GROUPS_EN = ", ".join(f"{c.code} {c.en}" for c in code_list("facility_group"))
@@ -30,6 +30,7 @@ _LON_RANGE = f"{_B.west:.2f}–{_B.east:.2f}"
 _LAT_RANGE = f"{_B.south:.2f}–{_B.north:.2f}"
 NAME_MAX_CHARS = 120  # Facility.name
 DEPARTMENT_MAX_CHARS = 80  # Facility.department
+PLATE_CODE_MAX_CHARS = 32  # DoorPlate.code
 
 COLUMNS: tuple[Column, ...] = (
     Column("group", "设施大类", "group", True,
@@ -159,6 +160,10 @@ def _problem(key: str, zh: str, en: str) -> RowProblem:
 
 
 def _text(key: str, text: str, max_len: int) -> str:
+    # Line breaks become spaces; any other control or invisible character is refused, as in
+    # names (validate.has_hidden_chars says why).
+    if has_hidden_chars(text, line_breaks=True):
+        raise _problem(key, "含有控制字符或不可见字符", "contains control or invisible characters")
     text = " ".join(text.split())
     if not text:
         raise _problem(key, "不能为空", "this field is required")
@@ -171,7 +176,9 @@ def _group(text: str) -> str:
     found = find_code("facility_group", _text("group", text, 40))
     if found is None:
         raise _problem(
-            "group", f"“{text}”无效，可填：{_GROUPS_ZH}", f"{text!r} is not valid; use one of: {_GROUPS_EN}"
+            "group",
+            f"“{excerpt(text)}”无效，可填：{_GROUPS_ZH}",
+            f"{excerpt(text)!r} is not valid; use one of: {_GROUPS_EN}",
         )
     return found.code
 
@@ -183,7 +190,8 @@ def _subtype(text: str, group: str | None) -> str:
     choices_en = ", ".join(f"{c.code} {c.en}" for c in siblings)
     if found is None:
         hint_zh, hint_en = (f"，可填：{choices_zh}", f"; use one of: {choices_en}") if siblings else ("", "")
-        raise _problem("subtype", f"“{text}”无效{hint_zh}", f"{text!r} is not valid{hint_en}")
+        shown = excerpt(text)
+        raise _problem("subtype", f"“{shown}”无效{hint_zh}", f"{shown!r} is not valid{hint_en}")
     if group is not None and found.parent != group:
         group_code = find_code("facility_group", group)
         assert group_code is not None
@@ -199,7 +207,9 @@ def _degrees(key: str, text: str) -> float:
     value = _DEGREE_MARKS.sub("", text).strip()
     if not _NUMBER.fullmatch(value):
         raise _problem(
-            key, f"“{text}”不是十进制度数（如 113.58）", f"{text!r} is not decimal degrees (e.g. 113.58)"
+            key,
+            f"“{excerpt(text)}”不是十进制度数（如 113.58）",
+            f"{excerpt(text)!r} is not decimal degrees (e.g. 113.58)",
         )
     return round(float(value), COORD_DIGITS)
 
@@ -212,8 +222,8 @@ def _position(lon_text: str, lat_text: str, pair: str) -> tuple[float, float] | 
         if len(parts) != 2:
             raise _problem(
                 "coordinates",
-                f"“{pair}”应为“经度,纬度”，如 113.58,23.05",
-                f"{pair!r} should be 'longitude,latitude', e.g. 113.58,23.05",
+                f"“{excerpt(pair)}”应为“经度,纬度”，如 113.58,23.05",
+                f"{excerpt(pair)!r} should be 'longitude,latitude', e.g. 113.58,23.05",
             )
         (lon_text, lat_text), lon_key, lat_key = parts, "coordinates", "coordinates"
     if not (lon_text or lat_text):
@@ -244,13 +254,21 @@ def normalise_plate_code(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).upper()
 
 
+def is_plate_code_like(code: str) -> bool:
+    """Whether a normalised code is worth looking up: no plate code is longer than DoorPlate.code
+    holds or has control characters (PostgreSQL refuses NUL even in a query)."""
+    return len(code) <= PLATE_CODE_MAX_CHARS and not has_hidden_chars(code)
+
+
 def _plate(text: str, find_plate: PlateLookup) -> PlateInfo | None:
     code = normalise_plate_code(text)
     if not code:
         return None
-    plate = find_plate(code)
+    if has_hidden_chars(text, line_breaks=True):
+        raise _problem("plate_code", "含有控制字符或不可见字符", "contains control or invisible characters")
+    plate = find_plate(code) if is_plate_code_like(code) else None
     if plate is None:
-        zh, en = f"{code} 不存在", f"{code} does not exist"
+        zh, en = f"{excerpt(code)} 不存在", f"{excerpt(code)} does not exist"
         if code.isdigit():  # Excel drops leading zeros of numbers-only codes
             zh += "（如 Excel 去掉了开头的 0，请把该列设为文本格式后重新填写）"
             en += " (if Excel dropped its leading zeros, format the column as Text and enter it again)"

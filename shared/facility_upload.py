@@ -25,6 +25,7 @@ from shared.facility_rows import (
     COLUMNS_BY_KEY,
     FacilityInput,
     PlateInfo,
+    is_plate_code_like,
     normalise_plate_code,
     parse_facility,
 )
@@ -158,7 +159,8 @@ class PlateCache:
         self.found: dict[str, PlateInfo | None] = {}
 
     def preload(self, texts: Iterable[str]) -> None:
-        codes = sorted({code for text in texts if (code := normalise_plate_code(text))} - set(self.found))
+        wanted = {code for text in texts if (code := normalise_plate_code(text)) and is_plate_code_like(code)}
+        codes = sorted(wanted - set(self.found))
         for start in range(0, len(codes), _CHUNK):
             chunk = codes[start : start + _CHUNK]
             self.found.update(dict.fromkeys(chunk))

@@ -26,6 +26,8 @@ from shared.validate import (
     ID_TAIWAN_PERMIT,
     SEX_UNKNOWN,
     IdCheck,
+    excerpt,
+    has_hidden_chars,
     validate_birth_date,
     validate_id_number,
     validate_name,
@@ -156,8 +158,14 @@ def parse_row(
             problems.append(RowProblem(_FIELD_TO_COLUMN.get(error.field or "", key), *_texts(error)))
         return default
 
-    plate_code = attempt("plate_code", lambda t: _required("plate_code", re.sub(r"\s+", "", t), 32), "")
-    building_name = attempt("building_name", lambda t: _limited("building_name", " ".join(t.split()), 80), "")
+    plate_code = attempt(
+        "plate_code", lambda t: _required("plate_code", re.sub(r"\s+", "", _visible("plate_code", t)), 32), ""
+    )
+    building_name = attempt(
+        "building_name",
+        lambda t: _limited("building_name", " ".join(_visible("building_name", t).split()), 80),
+        "",
+    )
     room_number = attempt("room_number", _room_number, "")
     floor = attempt("floor", _floor, None)
     area = attempt("area_m2", _area, None)
@@ -270,8 +278,16 @@ def _limited(key: str, text: str, max_len: int) -> str:
     return text
 
 
+def _visible(key: str, text: str) -> str:
+    """A cell without control or invisible characters (line breaks pass, to become spaces):
+    refused as in names (validate.has_hidden_chars says why)."""
+    if has_hidden_chars(text, line_breaks=True):
+        raise _problem(key, "含有控制字符或不可见字符", "contains control or invisible characters")
+    return text
+
+
 def _room_number(text: str) -> str:
-    number = re.sub(r"\s+", "", text).removesuffix("室").removesuffix("房")
+    number = re.sub(r"\s+", "", _visible("room_number", text)).removesuffix("室").removesuffix("房")
     return _required("room_number", number, 20)
 
 
@@ -279,11 +295,12 @@ def _floor(text: str) -> int | None:
     if not text:
         return None
     digits = re.sub(r"(层|楼|f)$", "", text, flags=re.IGNORECASE)
-    if not re.fullmatch(r"-?\d+", digits) or not MIN_FLOOR <= int(digits) <= MAX_FLOOR:
+    # At most 6 digits: int() of thousands of them raises instead of giving a number to refuse.
+    if not re.fullmatch(r"-?\d{1,6}", digits) or not MIN_FLOOR <= int(digits) <= MAX_FLOOR:
         raise _problem(
             "floor",
-            f"“{text}”不是楼层数（{MIN_FLOOR} 至 {MAX_FLOOR} 的整数）",
-            f"{text!r} is not a floor (a whole number from {MIN_FLOOR} to {MAX_FLOOR})",
+            f"“{excerpt(text)}”不是楼层数（{MIN_FLOOR} 至 {MAX_FLOOR} 的整数）",
+            f"{excerpt(text)!r} is not a floor (a whole number from {MIN_FLOOR} to {MAX_FLOOR})",
         )
     return int(digits)
 
@@ -307,8 +324,8 @@ def _area(text: str) -> float | None:
     if not 0 < area <= MAX_AREA_M2:
         raise _problem(
             "area_m2",
-            f"“{text}”不是面积（平方米，大于 0）",
-            f"{text!r} is not an area (square metres, above 0)",
+            f"“{excerpt(text)}”不是面积（平方米，大于 0）",
+            f"{excerpt(text)!r} is not an area (square metres, above 0)",
         )
     return round(area, 2)
 
@@ -321,8 +338,8 @@ def _code(key: str, list_name: str, text: str) -> str:
         more = "…" if len(code_list(list_name)) > 12 else ""
         raise _problem(
             key,
-            f"“{text}”无效，可填：{choices_zh}{more}",
-            f"{text!r} is not valid; use one of: {choices_en}{more}",
+            f"“{excerpt(text)}”无效，可填：{choices_zh}{more}",
+            f"{excerpt(text)!r} is not valid; use one of: {choices_en}{more}",
         )
     return found.code
 
@@ -332,8 +349,8 @@ def _rental(text: str) -> bool:
     if flag is None:
         raise _problem(
             "is_rental",
-            f"“{text}”无效，请填 是 或 否",
-            f"{text!r} is not valid; use yes or no (是/否, Y/N, 1/0)",
+            f"“{excerpt(text)}”无效，请填 是 或 否",
+            f"{excerpt(text)!r} is not valid; use yes or no (是/否, Y/N, 1/0)",
         )
     return flag
 
@@ -349,7 +366,9 @@ def _birth_date(text: str, today: date) -> date | None:
         born = date(year, month, day)
     except ValueError:
         raise _problem(
-            "owner_birth_date", f"“{text}”不是日期（YYYY-MM-DD）", f"{text!r} is not a date (YYYY-MM-DD)"
+            "owner_birth_date",
+            f"“{excerpt(text)}”不是日期（YYYY-MM-DD）",
+            f"{excerpt(text)!r} is not a date (YYYY-MM-DD)",
         ) from None
     return validate_birth_date(born, today=today)
 

@@ -30,6 +30,7 @@ from shared.errors import DomainError, ValidationError
 from shared.housing_records import RowError
 from shared.models import Building, RecordStatus, Room
 from shared.tables import Column, TableRow, match_columns, read_table
+from shared.validate import excerpt
 
 __all__ = ["COLUMNS", "RowError", "UploadResult", "parse_tenant_upload", "tenant_template"]
 
@@ -269,8 +270,8 @@ def _room(
         known = "、".join(sorted(rooms)[:20])
         problems.append((
             "room_number" if not building else "building_name",
-            f"该地址下没有房间“{number}”（已登记的房号：{known}）",
-            f"Room number: there is no room {number!r} at this address (rooms recorded: {known})",
+            f"该地址下没有房间“{excerpt(number)}”（已登记的房号：{known}）",
+            f"Room number: there is no room {excerpt(number)!r} at this address (rooms recorded: {known})",
         ))  # fmt: skip
         return None
     if len(found) > 1:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import parse_qsl
 
 from shared.config import get_settings
 from shared.crypto import Keyring, get_keyring
@@ -79,6 +80,21 @@ def parse_plate_param(query_value: str | None) -> PlateToken | None:
     if match is None:
         return None
     return PlateToken(code=match[1], kid=match[2], signature=match[3])
+
+
+def plate_param_from_scan(scanned: str) -> str:
+    """The `?p=` value of what a kiosk's scanner typed (a whole plate link, in any case: a scanner
+    may type with Caps Lock on), or the text itself when it is not a link; upper case.
+
+    Never raises: the query is cut out of the text by hand, because `urlsplit` raises on text
+    such as `http://[::1?p=…` and a scanner types whatever a QR code holds."""
+    text = "".join(scanned.split())
+    if "?" in text:
+        query = text.split("?", 1)[1].split("#", 1)[0]
+        for name, value in parse_qsl(query):
+            if name.lower() == PLATE_PARAM:
+                return value.upper()
+    return text.upper()
 
 
 def verify_plate_token(token: str | None, *, keyrings: Sequence[Keyring] | None = None) -> str | None:

@@ -132,6 +132,9 @@ def _decode(data: bytes, name: str) -> str:
 
 def _read_csv(data: bytes, name: str) -> tuple[tuple[str, ...], list[TableRow]]:
     text = _decode(data, name)
+    # The csv module refuses cells over 128 KiB as a format error, which would throw the whole
+    # file out; a cell that long is the row's problem, reported by whoever reads the row.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_TABLE_BYTES))
     first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -56,7 +56,9 @@ __all__ = [
     "SEX_UNKNOWN",
     "IdCheck",
     "ValidationWarning",
+    "excerpt",
     "format_phone_national",
+    "has_hidden_chars",
     "is_known_region",
     "validate_birth_date",
     "validate_id_number",
@@ -65,6 +67,11 @@ __all__ = [
     "validate_phone",
     "validate_uscc",
 ]
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """A typed value as a message repeats it: a spreadsheet cell can hold a novel."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def validate_id_number(
@@ -121,7 +128,7 @@ def validate_passport(number: str, *, field: str = "passport") -> str:
 
 def _check_hk_macao_permit(text: str) -> str:
     # The card since 2012 is H/M + 8 digits; older booklets added a 2-digit issue count.
-    if not re.fullmatch(r"[HM]\d{8}(\d{2})?", text):
+    if not re.fullmatch(r"[HM][0-9]{8}([0-9]{2})?", text):
         raise id_error(
             "有误：港澳居民来往内地通行证号码为H或M加8位或10位数字",
             "a home-return permit number is H or M followed by 8 or 10 digits",
@@ -132,7 +139,7 @@ def _check_hk_macao_permit(text: str) -> str:
 def _check_taiwan_permit(text: str) -> str:
     # The card since 2015 is 8 digits; older booklets had 10 digits, often followed by the
     # issue letter in brackets, e.g. 1234567890(B).
-    if not re.fullmatch(r"\d{8}|\d{10}(\([A-Z]\))?", text):
+    if not re.fullmatch(r"[0-9]{8}|[0-9]{10}(\([A-Z]\))?", text):
         raise id_error(
             "有误：台湾居民来往大陆通行证号码为8位数字（旧版为10位数字，可带括号字母如(B)）",
             "a Taiwan compatriot permit number is 8 digits (older ones: 10 digits, "
@@ -192,7 +199,7 @@ def validate_uscc(code: str) -> str:
             f"第2位（机构类别）{entity_type}不属于登记管理部门{authority}",
             f"{entity_type} is not an entity type of registering authority {authority} (position 2)",
         )
-    if not text[2:8].isdigit():
+    if not text[2:8].isascii() or not text[2:8].isdigit():
         raise _uscc_error("第3至8位（行政区划码）应为数字", "positions 3 to 8 (division code) must be digits")
     if uscc_check_char(text[:17]) != text[17]:
         raise _uscc_error("校验位错误", "the check character is wrong")
@@ -247,16 +254,20 @@ def format_phone_national(e164: str) -> str:
 # Dots people type for the middle dot of transliterated names (买买提·艾力).
 _NAME_DOTS = re.compile(r"\s*[·•‧∙⋅・]\s*")
 _HAN = r"[\u3400-\u9fff\U00020000-\U0003134f]"
+_HAN_CHAR = re.compile(_HAN)
 _CJK_DOT = re.compile(rf"(?<={_HAN})\s*\.\s*(?={_HAN})")
-_ALLOWED_FORMAT_CHARS = {"\u200c", "\u200d"}  # zero-width (non-)joiners, needed by some scripts
+_JOINERS = frozenset({"\u200c", "\u200d"})  # zero-width (non-)joiners
+_LINE_BREAKS = frozenset("\t\n\r\x85\u2028\u2029")
+_NAME_PUNCTUATION = frozenset(" ·'’ʼ-‐.,")
 NAME_MAX_CHARS = 80
 
 
-def validate_name(text: str, *, field: str = "name") -> str:
+def validate_name(text: str, *, field: str = "name", max_chars: int = NAME_MAX_CHARS) -> str:
     """A person's name as written: Chinese (with a middle dot between transliterated parts)
-    or Latin letters with spaces, hyphens and apostrophes. Trimmed, inner spaces collapsed."""
+    or letters of any script with spaces, hyphens, apostrophes, dots and commas. Trimmed, inner
+    spaces collapsed. `max_chars` is lower where the record keeps less (an organisation's manager)."""
     name = unicodedata.normalize("NFKC", text).strip()
-    if any(_is_hidden(c) for c in name):
+    if has_hidden_chars(name):
         raise ValidationError(
             "姓名含有控制字符或不可见字符", "Name: contains control or invisible characters", field=field
         )
@@ -264,19 +275,56 @@ def validate_name(text: str, *, field: str = "name") -> str:
     name = _CJK_DOT.sub("·", _NAME_DOTS.sub("·", name))
     if not name:
         raise ValidationError("姓名不能为空", "Name: this field is required", field=field)
-    if len(name) > NAME_MAX_CHARS:
+    if len(name) > max_chars:
         raise ValidationError(
-            f"姓名不能超过{NAME_MAX_CHARS}个字符", f"Name: at most {NAME_MAX_CHARS} characters", field=field
+            f"姓名不能超过{max_chars}个字符", f"Name: at most {max_chars} characters", field=field
         )
     if not any(c.isalpha() for c in name):
         raise ValidationError(
             "姓名不能只有数字或符号", "Name: must contain letters, not only digits or symbols", field=field
         )
+    # Names are letters (digits stay for test and placeholder names such as 租客1); `=`, `@`,
+    # brackets, quotes, emoji and the like make a formula, a link or markup, never a name.
+    bad = sorted({c for c in name if not _is_name_char(c)})
+    if bad:
+        shown = " ".join(bad[:5]) + (" …" if len(bad) > 5 else "")
+        raise ValidationError(f"姓名不能含有这些字符：{shown}", f"Name: cannot contain {shown}", field=field)
     return name
 
 
-def _is_hidden(char: str) -> bool:
-    """Control characters, and format characters such as zero-width spaces or right-to-left
-    overrides that make a name look like another one."""
+def _is_name_char(char: str) -> bool:
     category = unicodedata.category(char)
-    return category in ("Cc", "Cs") or (category == "Cf" and char not in _ALLOWED_FORMAT_CHARS)
+    if category[0] in "LMN" or category == "Co" or char in _NAME_PUNCTUATION or char in _JOINERS:
+        return True  # Co: rare characters some input methods put in the private use area
+    # Ideographs added to Unicode after this Python's tables (CJK extensions in planes 2 and 3).
+    return category == "Cn" and 0x20000 <= ord(char) <= 0x3FFFF
+
+
+def has_hidden_chars(text: str, *, line_breaks: bool = False) -> bool:
+    """Whether `text` holds control characters, line separators or invisible format characters
+    (zero-width spaces, right-to-left overrides, …) that make it look like another text.
+    `line_breaks` allows tabs and line breaks, for free text whose reader makes them spaces
+    (an address cell typed on two lines); a name never has them.
+
+    Such text is refused, never stripped: U+202E reverses what follows it, so a stripped name
+    would not be the one the person saw; a clear refusal lets them type it again. The one
+    exception is a joiner between letters of a script that needs it to shape a word (Arabic,
+    Indic); between Han or Latin letters it only hides a difference."""
+    for index, char in enumerate(text):
+        category = unicodedata.category(char)
+        if line_breaks and char in _LINE_BREAKS:
+            continue
+        if category in ("Cc", "Cs", "Zl", "Zp"):
+            return True
+        if category == "Cf" and not (char in _JOINERS and _joins_letters(text, index)):
+            return True
+    return False
+
+
+def _joins_letters(text: str, index: int) -> bool:
+    if not 0 < index < len(text) - 1:
+        return False
+    return all(
+        c.isalpha() and not c.isascii() and not _HAN_CHAR.match(c) and "LATIN" not in unicodedata.name(c, "")
+        for c in (text[index - 1], text[index + 1])
+    )

@@ -88,8 +88,15 @@ def id_error(zh: str, en: str, field: str = "id_number") -> ValidationError:
 
 
 def normalise_number(text: str) -> str:
-    """Full-width to ASCII (NFKC), no whitespace anywhere, upper case."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    """Full-width to ASCII (NFKC), digits of any script to 0–9, no whitespace anywhere, upper case."""
+    folded = "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    # A number is stored and compared as ASCII: ١٢٣ must not be a second spelling of 123.
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in folded)
+
+
+def _is_ascii_digits(text: str) -> bool:
+    # str.isdigit() is also true of ¹ and ፩, which int() cannot read.
+    return text.isascii() and text.isdigit()
 
 
 def validate_birth_date(value: date, *, today: date) -> date:
@@ -105,7 +112,7 @@ def validate_birth_date(value: date, *, today: date) -> date:
 
 def check_citizen_number(id_type: str, text: str, today: date) -> IdCheck:
     """GB 11643 numbers: resident identity cards and residence permits for HK/Macao/Taiwan."""
-    if id_type == ID_RESIDENT and len(text) == 15 and text.isdigit():
+    if id_type == ID_RESIDENT and len(text) == 15 and _is_ascii_digits(text):
         raise id_error(
             "为已停用的15位第一代身份证号码，请填写18位号码",
             "15-digit first-generation card numbers are no longer valid; enter the 18-digit number",
@@ -160,7 +167,7 @@ def check_foreigner_id(text: str, today: date) -> IdCheck:
                 ),
             )
         return IdCheck(text, born, _sex_of(text[16]), f"{province}0000", warnings, text[3:6])
-    if re.fullmatch(r"[A-Z]{3}\d{12}", text):
+    if re.fullmatch(r"[A-Z]{3}[0-9]{12}", text):
         born = _two_digit_year_birth_date(text[7:13], today)
         return IdCheck(text, born, nationality=text[:3])
     raise id_error(
@@ -173,7 +180,7 @@ def check_foreigner_id(text: str, today: date) -> IdCheck:
 def _check_mod11_2(text: str) -> None:
     if len(text) != 18:
         raise id_error("应为18位", "must be 18 characters")
-    if not (text[:17].isdigit() and (text[17].isdigit() or text[17] == "X")):
+    if not (_is_ascii_digits(text[:17]) and (_is_ascii_digits(text[17]) or text[17] == "X")):
         raise id_error(
             "前17位应为数字，最后一位为数字或X", "the first 17 must be digits, the last a digit or X"
         )

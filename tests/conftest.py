@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session
 
@@ -153,3 +154,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if ON_POSTGRES and _skipped_db_tests:
         print(f"\n{len(_skipped_db_tests)} database tests were skipped on PostgreSQL: failing the run")
         session.exitstatus = 1
+
+
+# Hypothesis: the same examples on every run, so CI is reproducible, and no example database
+# written into the working tree.
+settings.register_profile("menpai", database=None, derandomize=True, deadline=None)
+settings.load_profile("menpai")
