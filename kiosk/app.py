@@ -3,17 +3,19 @@
 The gate is fixed by configuration (`MENPAI_GATE`, else `data/kiosk-gate.json` written by an
 administrator at the first start). A resident scans the pass on the start screen or the
 resident screen; visitors register; new tenants declare. Idle for `MENPAI_KIOSK_IDLE_SECONDS`
-(60 s), the kiosk forgets everything; while the database is out of reach it says so and retries.
+(60 s), the kiosk forgets everything; while the database is out of reach it says so and retries,
+from its start screen (`shared.availability` decides what counts as out of reach).
 """
 
 import streamlit as st
 
 from kiosk import state
 from kiosk.config import configured_gate
-from kiosk.data import UNAVAILABLE, load_gate, note_outage, prepare_database
+from kiosk.data import load_gate, note_outage, prepare_database
 from kiosk.kiosk_pages import resident, setup, start, tenant, visitor
 from kiosk.widgets import back_button, kiosk_chrome, unavailable
-from portal.i18n import t
+from portal.i18n import LANG_KEY, t
+from shared.availability import is_database_unavailable
 from shared.gates import GateView
 
 RETRY_SECONDS = 3
@@ -39,12 +41,15 @@ def watch() -> None:
 
 
 @st.fragment(run_every=RETRY_SECONDS)
-def retry_soon() -> None:
+def retry_soon(*, from_start: bool = False) -> None:
     """Rerun the whole app a few seconds after an outage was met (not at once: this also runs
-    inline in the run that met it)."""
+    inline in the run that met it); `from_start`: on the start screen, with nothing of the
+    screen that failed (the language kept)."""
     since = st.session_state.setdefault(OUTAGE_KEY, state.clock())
     if state.clock() - since >= RETRY_SECONDS:
         del st.session_state[OUTAGE_KEY]
+        if from_start:
+            state.forget_everything(keep=(LANG_KEY,))
         st.rerun()
 
 
@@ -57,7 +62,9 @@ def the_gate() -> GateView:
             setup.show()
             st.stop()
         gate = load_gate(setting.ref) if setting.ref else None
-    except UNAVAILABLE as error:
+    except Exception as error:
+        if not is_database_unavailable(error):
+            raise
         note_outage(error)
         unavailable(retrying=True)
         retry_soon()
@@ -84,8 +91,11 @@ try:
         resident.show_decision(decision)
     else:
         SCREENS.get(state.screen(), start.show)(gate)
-except UNAVAILABLE as error:
+except Exception as error:
+    if not is_database_unavailable(error):
+        raise
     note_outage(error)
-    unavailable(retrying=False)
+    unavailable(retrying=True)
     back_button("kiosk.back_after_outage")
+    retry_soon(from_start=True)
 st.caption(t("麻涌镇 · 门牌", "Mayong · Menpai"))

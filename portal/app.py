@@ -2,11 +2,13 @@
 
 Staff pages are added to the navigation only for the roles that may open them, so a typed URL
 of another role's page falls back to the plate page; each staff page also guards itself.
+While the database is out of reach every page says so and retries (portal/outage.py).
 """
 
 import streamlit as st
 
 from portal.i18n import language_switch, t
+from portal.outage import is_outage, remembered_staff, show_unavailable, unless_database_is_down
 from portal.staff import current_staff
 from shared.migrate import upgrade_database
 from shared.models import Role
@@ -16,14 +18,21 @@ st.set_page_config(page_title="门牌 Menpai · 麻涌镇", page_icon="🏠", la
 
 @st.cache_resource
 def _prepare_database() -> bool:
-    """Apply migrations once per server process."""
+    """Apply migrations once per server process (a failure is not cached: tried again next run)."""
     upgrade_database()
     return True
 
 
-_prepare_database()
 language_switch()
-staff = current_staff()
+database_down = False
+try:
+    _prepare_database()
+    staff = current_staff()
+except Exception as error:
+    if not is_outage(error):
+        raise
+    # The navigation is still built, from the unchecked session: it keeps the page's URL.
+    database_down, staff = True, remembered_staff()
 OFFICERS = (Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 # (page file, url path, title, icon, roles that see it); hidden pages are opened from another page.
 SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
@@ -103,4 +112,7 @@ page = st.navigation(
     },
     position="top",
 )
-page.run()
+if database_down:
+    show_unavailable()
+with unless_database_is_down():
+    page.run()

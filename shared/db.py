@@ -2,6 +2,16 @@
 
 SQLite runs in WAL mode with foreign keys on and a busy timeout, so the portal, the kiosk
 and the CLI can share one file. The caller owns the transaction: `with session_scope() as s:`.
+
+SQLite transactions are left to the sqlite3 driver's (legacy) control on purpose: it begins
+one at the first INSERT, UPDATE or DELETE, so reads before it see the latest commit, as on
+PostgreSQL (READ COMMITTED), and a writer asks for the write lock before it holds a snapshot,
+which is when the busy timeout applies. A BEGIN at the first SELECT instead would make
+processes that read and then write fail at once with "database is locked" (SQLite does not wait
+to upgrade a reader; tests/test_faults.py's concurrent writers then fail within seconds), and
+BEGIN IMMEDIATE everywhere would queue every page view behind every writer and deadlock a
+second session opened inside a first (receipt_access's failure counter). One gap is closed
+here: a SAVEPOINT before any write.
 """
 
 from __future__ import annotations
@@ -13,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.config import get_settings
@@ -32,6 +42,7 @@ def make_engine(url: str) -> Engine:
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, json_serializer=_json_dumps
         )
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "savepoint", _begin_before_savepoint)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
@@ -51,6 +62,16 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _begin_before_savepoint(conn: Connection, _name: str) -> None:
+    # The driver begins no transaction for a SAVEPOINT, so one before the first write would
+    # start its own, and RELEASE would commit it there and then, out of reach of the session's
+    # rollback (the recheck's guarded update, for one). IMMEDIATE: a savepoint is for writing,
+    # and taking the write lock now is what lets the busy timeout apply.
+    dbapi_connection = conn.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 _engines: dict[str, Engine] = {}
