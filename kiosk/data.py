@@ -1,12 +1,11 @@
-"""The kiosk's way to the database: the errors that mean "out of reach for now", and its gate."""
+"""The kiosk's way to the database: migrations, its gate, and noting an outage
+(`shared.availability` tells an outage from a bug)."""
 
 from __future__ import annotations
 
 import logging
 
 import streamlit as st
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from shared.config import get_settings
 from shared.db import session_scope
@@ -14,10 +13,6 @@ from shared.gates import GateView, find_gate
 from shared.migrate import upgrade_database
 
 log = logging.getLogger("menpai.kiosk")
-
-# A lost connection, a refused one, a locked or missing SQLite file, a full pool: the kiosk says
-# "temporarily unavailable" and tries again; anything else is a bug and is not hidden.
-UNAVAILABLE = (DBAPIError, PoolTimeout)
 
 
 @st.cache_resource

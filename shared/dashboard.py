@@ -44,7 +44,7 @@ from shared.dashboard_counts import (
     town_population,
 )
 from shared.declaration_fields import CHINA_TZ, local_today
-from shared.exports import neutralise
+from shared.exports import xlsx_cell
 from shared.models import (
     Declaration,
     DoorPlate,
@@ -287,7 +287,7 @@ def dashboard_xlsx(figures: DashboardFigures) -> bytes:
     areas.title = "村社区 Villages"
     areas.append([header for header, _, _ in _AREA_COLUMNS])
     for area in [*figures.villages, figures.town]:
-        areas.append([neutralise(value(area)) for _, value, _ in _AREA_COLUMNS])
+        areas.append([xlsx_cell(value(area)) for _, value, _ in _AREA_COLUMNS])
     for column, (_, _, number_format) in enumerate(_AREA_COLUMNS, start=1):
         if number_format:
             for (cell,) in areas.iter_rows(min_row=2, min_col=column, max_col=column):
@@ -297,9 +297,9 @@ def dashboard_xlsx(figures: DashboardFigures) -> bytes:
     for officer in figures.officers:
         officers.append(
             [
-                neutralise(officer.username),
-                neutralise(officer.display_name),
-                neutralise(", ".join(officer.grid_codes)),
+                xlsx_cell(officer.username),
+                xlsx_cell(officer.display_name),
+                xlsx_cell(", ".join(officer.grid_codes)),
                 officer.rental_buildings,
                 officer.load,
             ]
@@ -315,7 +315,7 @@ def dashboard_xlsx(figures: DashboardFigures) -> bytes:
         ]
     )
     for line in (__doc__ or "").strip().splitlines():  # the definitions, bullets as "·"
-        notes.append([neutralise("·" + line[1:] if line.startswith("- ") else line)])
+        notes.append([xlsx_cell("·" + line[1:] if line.startswith("- ") else line)])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -96,6 +96,14 @@ def neutralise(value: Cell) -> str | int | float | bool | datetime | date | None
     return value
 
 
+def xlsx_cell(value: Cell) -> str | int | float | bool | datetime | date | None:
+    """A cell for a workbook: characters XML cannot hold are dropped first, so `\x01=HYPERLINK(…)`
+    is neutralised as the `=HYPERLINK(…)` it becomes once they are gone."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
+
+
 def write_table(path: Path, fmt: str, headers: tuple[str, ...], rows: Iterable[list[Cell]]) -> int:
     """Write `rows` under `headers` as CSV or XLSX (`fmt`) to `path` and return the row count.
 
@@ -132,17 +140,13 @@ def _write_csv(path: Path, headers: tuple[str, ...], rows: Iterable[list[Cell]])
 
 def _write_xlsx(path: Path, headers: tuple[str, ...], rows: Iterable[list[Cell]]) -> int:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)  # streams rows: a town's people fit in memory this way
     sheet = workbook.create_sheet("data")
     sheet.append(list(headers))
     count = 0
     for row in rows:
-        # Characters XML cannot hold go first: `\x01=HYPERLINK(…)` must be neutralised as the
-        # `=HYPERLINK(…)` it becomes once they are gone.
-        cells = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
-        sheet.append([neutralise(v) for v in cells])
+        sheet.append([xlsx_cell(v) for v in row])
         count += 1
     workbook.save(path)
     return count

@@ -43,6 +43,7 @@ from shared.models import (
 )
 from shared.pass_tokens import PassKind, PassRef, pass_qr_png, read_pass_token, sign_pass
 from shared.plates import active_residence_filter
+from shared.validate import typed_text
 from shared.visitors import check_visitor_pass
 
 __all__ = [
@@ -209,15 +210,9 @@ def latest_pass(session: Session, residence_id: int) -> ResidentPass | None:
 def revoke_pass(session: Session, *, pass_id: int, actor: str, reason: str, now: datetime) -> ResidentPass:
     """注销: the pass admits no one from now on (a lost phone, a misuse). Revoking twice keeps
     the first revocation."""
-    text = reason.strip()
-    if not text:
+    if not reason.strip():
         raise ValidationError("请填写注销原因", "Give a reason for the revocation", field="reason")
-    if len(text) > MAX_REVOKE_REASON:
-        raise ValidationError(
-            f"注销原因不能超过 {MAX_REVOKE_REASON} 个字符",
-            f"Reason: at most {MAX_REVOKE_REASON} characters",
-            field="reason",
-        )
+    text = typed_text(reason, max_chars=MAX_REVOKE_REASON, field="reason", label=("注销原因", "Reason"))
     resident_pass = session.get(ResidentPass, pass_id)
     if resident_pass is None:
         raise DomainError("找不到该通行码", "No such pass")

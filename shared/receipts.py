@@ -33,6 +33,7 @@ from shared.models import Declaration, DeclarationEvent, DeclarationKind, Declar
 from shared.receipt_access import open_declaration
 from shared.receipt_view import CLOSED, ReceiptView, build_receipt_view, correction_note, room_ids_of
 from shared.rules_lookup import Records
+from shared.validate import typed_text
 
 __all__ = [
     "ReceiptView",
@@ -86,17 +87,11 @@ def request_correction(
     bad = [f for f in fields if not _FIELD_PATH.fullmatch(f)]
     if bad:
         raise ValueError(f"not field paths: {bad}")
-    text = note.strip()
-    if not fields and not text:
+    if not fields and not note.strip():
         raise ValidationError(
             "请指明需要补正的内容", "Name the fields to correct or write a note", field="fields"
         )
-    if len(text) > MAX_NOTE_CHARS:
-        raise ValidationError(
-            f"说明不能超过 {MAX_NOTE_CHARS} 个字符",
-            f"Note: at most {MAX_NOTE_CHARS} characters",
-            field="note",
-        )
+    text = typed_text(note, max_chars=MAX_NOTE_CHARS, field="note", label=("说明", "Note"))
     declaration.status = DeclarationStatus.CORRECTION_REQUESTED
     declaration.updated_at = now
     event = add_event(

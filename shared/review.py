@@ -37,6 +37,7 @@ from shared.review_queue import (
     QueueFilters,
     clean_candidates,
 )
+from shared.validate import typed_text
 
 # Administrators keep accounts and plates; reading people's documents is not their work.
 REVEAL_ROLES = (Role.OFFICER, Role.SUPERVISOR)
@@ -94,7 +95,9 @@ def reject(
     reason: str,
 ) -> DeclarationEvent:
     """不予通过: the reason is shown to the declarant on the receipt."""
-    text = _required_text(reason, MAX_REASON_CHARS, field_name="reason", what=("原因", "Reason"))
+    text = typed_text(
+        reason, max_chars=MAX_REASON_CHARS, field="reason", label=("原因", "Reason"), required=True
+    )
     declaration = open_for_review(session, declaration_id=declaration_id, staff=staff)
     _claim(session, declaration, expected_version, DeclarationStatus.REJECTED, now, ("不予通过", "reject"))
     event = add_event(
@@ -145,13 +148,7 @@ def record_visit(
     declaration = open_for_review(session, declaration_id=declaration_id, staff=staff)
     if visited_on > local_today(now):
         raise ValidationError("核查日期不能晚于今天", "Visit date: cannot be after today", field="visited_on")
-    text = note.strip()
-    if len(text) > MAX_VISIT_NOTE_CHARS:
-        raise ValidationError(
-            f"备注不能超过 {MAX_VISIT_NOTE_CHARS} 个字符",
-            f"Note: at most {MAX_VISIT_NOTE_CHARS} characters",
-            field="note",
-        )
+    text = typed_text(note, max_chars=MAX_VISIT_NOTE_CHARS, field="note", label=("备注", "Note"))
     details = {"visited_on": visited_on.isoformat(), "seen_in_person": seen_in_person, "note": text}
     event = add_event(
         session,
@@ -224,7 +221,9 @@ def reveal_personal_data(
     path (`person.id_number`, `family[0].phone`). Each reveal is in the audit log with who,
     which fields and why."""
     require_role(staff.role, *REVEAL_ROLES)
-    text = _required_text(reason, MAX_REASON_CHARS, field_name="reason", what=("查看原因", "Reason"))
+    text = typed_text(
+        reason, max_chars=MAX_REASON_CHARS, field="reason", label=("查看原因", "Reason"), required=True
+    )
     declaration = open_for_review(session, declaration_id=declaration_id, staff=staff)
     values = {
         path: str(value) for path, value in flatten(payload_of(declaration)).items() if is_pii(path) and value
@@ -275,17 +274,6 @@ def _buildings_of(session: Session, declaration: Declaration) -> list[Building]:
     else:
         query = select(Building).where(Building.plate_code == declaration.plate_code)
     return list(session.scalars(query.distinct()))
-
-
-def _required_text(value: str, limit: int, *, field_name: str, what: tuple[str, str]) -> str:
-    text = value.strip()
-    if not text:
-        raise ValidationError(f"{what[0]}不能为空", f"{what[1]}: this field is required", field=field_name)
-    if len(text) > limit:
-        raise ValidationError(
-            f"{what[0]}不能超过 {limit} 个字符", f"{what[1]}: at most {limit} characters", field=field_name
-        )
-    return text
 
 
 def _audit(

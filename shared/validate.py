@@ -300,6 +300,26 @@ def _is_name_char(char: str) -> bool:
     return category == "Cn" and 0x20000 <= ord(char) <= 0x3FFFF
 
 
+def typed_text(
+    value: str, *, max_chars: int, field: str, label: tuple[str, str], required: bool = False
+) -> str:
+    """What someone types into a box (a reason, a note, a visit's purpose), trimmed: line breaks
+    pass; control and invisible characters are refused as in names; at most `max_chars`."""
+    text = value.strip()
+    zh, en = label
+    if required and not text:
+        raise ValidationError(f"{zh}不能为空", f"{en}: this field is required", field=field)
+    if has_hidden_chars(text, line_breaks=True):
+        raise ValidationError(
+            f"{zh}含有控制字符或不可见字符", f"{en}: contains control or invisible characters", field=field
+        )
+    if len(text) > max_chars:
+        raise ValidationError(
+            f"{zh}不能超过 {max_chars} 个字符", f"{en}: at most {max_chars} characters", field=field
+        )
+    return text
+
+
 def has_hidden_chars(text: str, *, line_breaks: bool = False) -> bool:
     """Whether `text` holds control characters, line separators or invisible format characters
     (zero-width spaces, right-to-left overrides, …) that make it look like another text.

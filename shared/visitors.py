@@ -35,7 +35,7 @@ from shared.gates import (
 from shared.models import Building, DoorPlate, Gate, RecordStatus, Room, Visitor
 from shared.pass_tokens import PassKind, sign_pass
 from shared.people import seal_id_number, seal_phone
-from shared.validate import validate_id_number, validate_name, validate_phone
+from shared.validate import has_hidden_chars, typed_text, validate_id_number, validate_name, validate_phone
 
 MAX_HOURS = 24
 MAX_PURPOSE_CHARS = 200
@@ -150,16 +150,14 @@ def _field(errors: list[FieldError], path: str, read: Callable[[], T]) -> T | No
 
 
 def _purpose(text: str) -> str:
-    value = " ".join(unicodedata.normalize("NFKC", text).split())
-    if not value:
-        raise ValidationError("来访事由不能为空", "Purpose: this field is required", field="purpose")
-    if len(value) > MAX_PURPOSE_CHARS:
-        raise ValidationError(
-            f"来访事由不能超过 {MAX_PURPOSE_CHARS} 个字符",
-            f"Purpose: at most {MAX_PURPOSE_CHARS} characters",
-            field="purpose",
-        )
-    return value
+    value = typed_text(
+        unicodedata.normalize("NFKC", text),
+        max_chars=MAX_PURPOSE_CHARS,
+        field="purpose",
+        label=("来访事由", "Purpose"),
+        required=True,
+    )
+    return " ".join(value.split())
 
 
 def _host_room(
@@ -172,9 +170,14 @@ def _host_room(
     if room_id is not None:
         rows = session.execute(query.where(Room.id == room_id)).all()
     elif plate_code and room_no:
-        rows = session.execute(
-            query.where(DoorPlate.code == plate_code.strip().upper(), Room.number == room_no.strip())
-        ).all()
+        # Typed text with a control character is no room (and a NUL would break the query).
+        rows = (
+            []
+            if has_hidden_chars(plate_code + room_no)
+            else session.execute(
+                query.where(DoorPlate.code == plate_code.strip().upper(), Room.number == room_no.strip())
+            ).all()
+        )
     else:
         raise ValidationError("请选择被访房间", "Choose the room you visit", field="host_room")
     if len(rows) != 1:

@@ -327,3 +327,11 @@ def test_xlsx_cells_cannot_become_formulas() -> None:
     sheet = load_workbook(io.BytesIO(dashboard_xlsx(figures)))["村社区 Villages"]
     assert sheet["B2"].value == '\'=HYPERLINK("http://x","点我")'
     assert sheet["B2"].data_type == "s"
+
+
+def test_xlsx_takes_a_control_character_in_a_name_and_still_neutralises_it() -> None:
+    hostile = AreaFigures("441900126999", "\x01=HYPERLINK(1)", "", plates=1)
+    town = AreaFigures("441900126", "麻涌\x00镇", "", plates=1)
+    figures = DashboardFigures(as_of=TODAY, villages=[hostile], town=town, officers=[])
+    sheet = load_workbook(io.BytesIO(dashboard_xlsx(figures)))["村社区 Villages"]
+    assert (sheet["B2"].value, sheet["B3"].value) == ("'=HYPERLINK(1)", "麻涌镇")

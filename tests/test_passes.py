@@ -413,6 +413,8 @@ def test_visitor_may_name_the_host_by_plate_and_room(session: Session, town: Tow
         ({"host_room_id": None}, "host_room"),
         ({"purpose": "  "}, "purpose"),
         ({"purpose": "很" * 201}, "purpose"),
+        ({"purpose": "送快递\x00"}, "purpose"),  # a NUL would break PostgreSQL's insert
+        ({"host_room_id": None, "host_plate_code": "\x00", "host_room_no": "301"}, "host_room"),
         ({"name": "", "phone": "", "purpose": ""}, "name,phone,purpose"),
     ],
 )

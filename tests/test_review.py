@@ -642,6 +642,26 @@ def test_rejection_needs_a_reason(session: Session, town: Town) -> None:
     assert (refused.value.field, refused.value.message_en) == ("reason", "Reason: this field is required")
 
 
+@pytest.mark.parametrize(
+    ("action", "arguments"),
+    [
+        (reject, {"reason": "不实\x00", "expected_version": 1}),
+        (ask_correction, {"fields": [], "note": "请核对\u202e", "expected_version": 1}),
+        (record_visit, {"visited_on": NOW.date(), "seen_in_person": True, "note": "见到\x07本人"}),
+        (reveal_personal_data, {"reason": "核查\x00"}),
+    ],
+)
+def test_typed_reasons_and_notes_refuse_control_and_invisible_characters(
+    session: Session, town: Town, action: Any, arguments: dict[str, Any]
+) -> None:
+    declaration = declare(session, town)
+    with pytest.raises(ValidationError) as refused:
+        action(session, declaration_id=declaration.id, staff=town.officer, now=NOW, **arguments)
+    assert refused.value.message_en.endswith("contains control or invisible characters")
+    session.rollback()
+    assert session.get(Declaration, declaration.id).status is DeclarationStatus.RECEIVED  # type: ignore[union-attr]
+
+
 def test_asked_correction_is_on_the_receipt(session: Session, town: Town) -> None:
     declaration = declare(session, town)
     decide(

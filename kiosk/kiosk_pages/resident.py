@@ -7,10 +7,11 @@ import streamlit as st
 
 from kiosk import state
 from kiosk.camera import read_qr
-from kiosk.data import UNAVAILABLE, note_outage
+from kiosk.data import note_outage
 from kiosk.widgets import SCAN_KEY, back_button, scan_field, unavailable
 from portal.declare_state import escape_markdown
 from portal.i18n import current_lang, t
+from shared.availability import is_database_unavailable
 from shared.db import session_scope
 from shared.errors import DomainError
 from shared.gates import GateDecision, GateView
@@ -79,7 +80,9 @@ def check_pending(gate_id: int) -> None:
     try:
         with session_scope() as session:
             decision = check_pass(session, gate_id=gate_id, scanned=str(text), now=utcnow())
-    except UNAVAILABLE as error:
+    except Exception as error:
+        if not is_database_unavailable(error):  # a bug is not an outage: it surfaces
+            raise
         note_outage(error)
         unavailable(retrying=True)
         st.button(t("取消", "Cancel"), key="kiosk.cancel_check", on_click=state.forget_everything)

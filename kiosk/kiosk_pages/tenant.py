@@ -3,8 +3,6 @@ declaration as the portal's "I live here", and the receipt code to keep."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit
-
 import streamlit as st
 
 from kiosk import state
@@ -19,7 +17,7 @@ from shared.declaration_fields import local_today
 from shared.declaration_forms import validate_residence
 from shared.declarations import submit_residence
 from shared.gates import GateView
-from shared.links import PLATE_PARAM
+from shared.links import plate_param_from_scan
 from shared.models import utcnow
 from shared.plates import PlateLinkStatus, PlateView, lookup_plate, open_plate_link
 from shared.receipt_access import format_receipt_code, receipt_qr_png
@@ -30,20 +28,9 @@ NOTICE_KEY = "kiosk.tenant.notice"
 FORM_NS = "kiosk_tenant"
 
 
-def plate_token_of(scanned: str) -> str:
-    """The `?p=` value of a scanned plate link (any case: a scanner may type with Caps Lock), or
-    the text itself when it is not a link."""
-    text = "".join(scanned.split())
-    query = urlsplit(text).query if "?" in text else ""
-    for name, value in parse_qsl(query):
-        if name.lower() == PLATE_PARAM:
-            return value.upper()
-    return text.upper()
-
-
 def _plate_scanned(text: str) -> None:
     with session_scope() as session:
-        result = open_plate_link(session, plate_token_of(text), today=local_today(utcnow()))
+        result = open_plate_link(session, plate_param_from_scan(text), today=local_today(utcnow()))
     if result.status is PlateLinkStatus.OK and result.plate is not None:
         st.session_state[PLATE_KEY] = result.plate.code
     elif result.status is PlateLinkStatus.RETIRED:

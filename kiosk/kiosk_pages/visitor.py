@@ -12,11 +12,12 @@ from typing import Any
 import streamlit as st
 
 from kiosk import state
-from kiosk.data import UNAVAILABLE, note_outage
+from kiosk.data import note_outage
 from kiosk.widgets import back_button, unavailable
 from portal.declare_state import escape_markdown
 from portal.i18n import LANG_KEY, current_lang, t
 from shared.addresses import list_plate_numbers, list_streets
+from shared.availability import is_database_unavailable
 from shared.codes import code_list
 from shared.db import session_scope
 from shared.declaration_fields import CHINA_TZ, local_today
@@ -149,7 +150,9 @@ def _register(gate_id: int) -> None:
             e.field: e.message("en" if lang == "en" else "zh") for e in refused.errors
         }
         return
-    except UNAVAILABLE as error:
+    except Exception as error:
+        if not is_database_unavailable(error):  # a bug is not an outage: it surfaces
+            raise
         note_outage(error)
         st.session_state[DOWN_KEY] = True
         return

@@ -321,6 +321,14 @@ def test_a_forged_plate_code_is_refused(gate: Gate) -> None:
     assert "无法识别这个门牌二维码" in texts(at)
 
 
+def test_a_scanned_text_that_is_no_url_at_all_is_refused_not_a_crash(gate: Gate) -> None:
+    at = kiosk()
+    at.button(key="kiosk.choice-tenant").click().run()
+    at.text_input(key="kiosk.scan_plate").input("http://[::1?p=X").run()  # urlsplit raises on it
+    assert not at.exception
+    assert "无法识别这个门牌二维码" in texts(at)
+
+
 # -- idle reset ----------------------------------------------------------------------------------
 
 
