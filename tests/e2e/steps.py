@@ -1,0 +1,287 @@
+"""What a phone user does in the portal, as Playwright steps shared by the browser tests and
+`python -m bench load`: find a plate with rooms, fill fields as a thumb does, declare as a tenant;
+and many tenants declaring at once (`declare_at_once`).
+
+The tenant form is written down once (`tenant_form`) and played by the sync steps, which the tests
+use, and by async twins, which drive many pages of one browser from one thread: a browser (or a
+Playwright connection) per user costs a 2-core machine several times the CPU of the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import threading
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from playwright.async_api import Page as AsyncPage
+from playwright.async_api import async_playwright
+from playwright.async_api import expect as async_expect
+from playwright.sync_api import Page, ViewportSize, expect
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from shared.db import make_engine
+from shared.models import Building, DoorPlate, RecordStatus, Room
+
+PAGE_TIMEOUT_MS = 30_000
+PHONE: ViewportSize = {"width": 390, "height": 844}  # a phone's screen: forms must work one column wide
+STREAMLIT_ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+RECEIPT_CODE = re.compile(r"^[2-9A-HJKMNP-Z]{5} [2-9A-HJKMNP-Z]{5}$")  # shown as two groups of five
+PLATE_BUTTONS = ("我是房东/管理人", "我住在这里")  # side by side, both primary
+CONSENT = "我已阅读并同意个人信息告知"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a form and how a thumb fills it: "type", "choose" (a select box) or "date"."""
+
+    how: str
+    label: str
+    value: Any
+
+
+def plate_with_rooms(database_url: str) -> tuple[str, str]:
+    """The first active plate with an active room: (plate code, room number)."""
+    rows = plates_with_rooms(database_url, limit=1)
+    assert rows, "the demo town has a plate with rooms"
+    return rows[0]
+
+
+def plates_with_rooms(database_url: str, *, limit: int) -> list[tuple[str, str]]:
+    """Up to `limit` distinct plates of one building each, with a room: (plate code, room number), in
+    a stable order. One building, so the room's label in the form is its bare number."""
+    one_building = select(Building.plate_code).group_by(Building.plate_code).having(func.count() == 1)
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        rows = session.execute(
+            select(DoorPlate.code, func.min(Room.number))
+            .join(Building, Building.plate_code == DoorPlate.code)
+            .join(Room, Room.building_id == Building.id)
+            .where(
+                DoorPlate.status == RecordStatus.ACTIVE,
+                Building.status == RecordStatus.ACTIVE,
+                Room.status == RecordStatus.ACTIVE,
+                DoorPlate.code.in_(one_building),
+            )
+            .group_by(DoorPlate.code)
+            .order_by(DoorPlate.code)
+            .limit(limit)
+        ).all()
+    engine.dispose()
+    return [(code, number) for code, number in rows]
+
+
+def tenant_form(*, room: str, name: str, id_number: str, moved_in: date | None = None) -> list[Field]:
+    """The tenant form's fields in the order a phone user fills them."""
+    return [
+        Field("choose", "房间", room),
+        Field("type", "姓名", name),
+        Field("type", "证件号码", id_number),
+        Field("choose", "民族", "汉族"),
+        Field("type", "户籍地址", "湖南省长沙市芙蓉区五一路1号"),
+        Field("type", "联系电话", "138 0013 8000"),
+        Field("choose", "居住事由", "务工"),
+        Field("date", "入住日期", moved_in or date.today() - timedelta(days=3)),
+    ]
+
+
+def type_into(page: Page, label: str, text: str) -> None:
+    """Type into a text field and leave it, as a thumb does (Streamlit commits on blur)."""
+    field = page.get_by_label(label, exact=True)
+    field.fill(text)
+    field.press("Tab")
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Open a select box, type to narrow its list (long lists are virtualised), pick the option."""
+    field = page.get_by_label(label, exact=True)
+    field.click()
+    field.press_sequentially(option)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def enter_date(page: Page, label: str, day: date) -> None:
+    """A date field is typed segment by segment (year, month, day), as on a phone's keypad."""
+    page.get_by_role("spinbutton", name=f"year, {label}").click()
+    page.keyboard.type(day.strftime("%Y%m%d"))
+    page.keyboard.press("Tab")
+
+
+_SYNC_FILL: dict[str, Callable[[Page, str, Any], None]] = {
+    "type": type_into,
+    "choose": choose,
+    "date": enter_date,
+}
+
+
+def wait_for_plate_page(page: Page, *, timeout_ms: float = PAGE_TIMEOUT_MS) -> None:
+    """The plate page is ready when its two declaring buttons show."""
+    for name in PLATE_BUTTONS:
+        expect(page.get_by_role("button", name=name)).to_be_visible(timeout=timeout_ms)
+
+
+def fill_tenant_form(
+    page: Page,
+    *,
+    room: str,
+    name: str,
+    id_number: str,
+    moved_in: date | None = None,
+    timeout_ms: float = PAGE_TIMEOUT_MS,
+) -> None:
+    """From the plate page to a filled, consented tenant form, one step short of 提交申报."""
+    page.get_by_role("button", name="我住在这里").click(timeout=timeout_ms)
+    expect(page.get_by_role("heading", name="居住登记：我住在这里")).to_be_visible(timeout=timeout_ms)
+    for field in tenant_form(room=room, name=name, id_number=id_number, moved_in=moved_in):
+        _SYNC_FILL[field.how](page, field.label, field.value)
+    page.get_by_text(CONSENT).click()
+
+
+def submit_declaration(page: Page, *, timeout_ms: float = PAGE_TIMEOUT_MS) -> str:
+    """Press 提交申报 and wait for 申报已提交; the receipt code shown, without its space."""
+    page.get_by_role("button", name="提交申报").click(timeout=timeout_ms)
+    expect(page.get_by_text("申报已提交")).to_be_visible(timeout=timeout_ms)
+    heading = page.get_by_role("heading", name=RECEIPT_CODE)
+    expect(heading).to_be_visible(timeout=timeout_ms)
+    return heading.inner_text().replace(" ", "")
+
+
+def declare_as_tenant(
+    page: Page,
+    *,
+    room: str,
+    name: str,
+    id_number: str,
+    moved_in: date | None = None,
+    timeout_ms: float = PAGE_TIMEOUT_MS,
+) -> str:
+    """From the plate page to the receipt: fill the tenant form, submit, return the receipt code."""
+    fill_tenant_form(
+        page, room=room, name=name, id_number=id_number, moved_in=moved_in, timeout_ms=timeout_ms
+    )
+    return submit_declaration(page, timeout_ms=timeout_ms)
+
+
+@dataclass
+class Visit:
+    """One phone user declaring from a plate link: what they type, and what they saw and when."""
+
+    link: str
+    room: str
+    name: str
+    id_number: str
+    page_ready_s: float | None = None  # link opened until the plate page's buttons show
+    submit_s: float | None = None  # 提交申报 pressed until 申报已提交 shows
+    receipt_code: str | None = None
+    error: str | None = None
+
+
+def declare_at_once(visits: Sequence[Visit], *, launch_args: Mapping[str, Any], timeout_ms: float) -> None:
+    """Many tenants at once, each in a browser context (cookies, storage, Streamlit session) of
+    their own in one browser: all open their links together and fill the form, then all press
+    提交申报 together, so the submissions meet at the server. Fills in each visit's times and receipt
+    code or error. Runs its own event loop in a thread, so callers may hold a sync Playwright."""
+    worker = threading.Thread(
+        target=asyncio.run, args=(_declare_at_once(visits, launch_args, timeout_ms),), daemon=True
+    )
+    worker.start()
+    worker.join()
+
+
+async def _declare_at_once(
+    visits: Sequence[Visit], launch_args: Mapping[str, Any], timeout_ms: float
+) -> None:
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(**launch_args)
+            try:
+                pages = []
+                for _ in visits:
+                    context = await browser.new_context(viewport=PHONE)
+                    context.set_default_timeout(timeout_ms)
+                    pages.append(await context.new_page())
+                pairs = list(zip(pages, visits, strict=True))
+                await asyncio.gather(*(_open_and_fill(page, visit, timeout_ms) for page, visit in pairs))
+                await asyncio.gather(
+                    *(_submit(page, visit, timeout_ms) for page, visit in pairs if not visit.error)
+                )
+            finally:
+                await browser.close()
+    except Exception as error:  # the browser would not start, or would not stop
+        for visit in visits:
+            visit.error = visit.error or f"{type(error).__name__}: {str(error).strip()[:200]}"
+
+
+async def _open_and_fill(page: AsyncPage, visit: Visit, timeout_ms: float) -> None:
+    try:
+        started = time.perf_counter()
+        await page.goto(visit.link, timeout=timeout_ms)
+        for name in PLATE_BUTTONS:
+            await async_expect(page.get_by_role("button", name=name)).to_be_visible(timeout=timeout_ms)
+        visit.page_ready_s = time.perf_counter() - started
+        await page.get_by_role("button", name="我住在这里").click()
+        heading = page.get_by_role("heading", name="居住登记：我住在这里")
+        await async_expect(heading).to_be_visible(timeout=timeout_ms)
+        for field in tenant_form(room=visit.room, name=visit.name, id_number=visit.id_number):
+            await _ASYNC_FILL[field.how](page, field.label, field.value)
+        await page.get_by_text(CONSENT).click()
+    except Exception as error:
+        visit.error = await _what_went_wrong(error, page)
+
+
+async def _submit(page: AsyncPage, visit: Visit, timeout_ms: float) -> None:
+    try:
+        started = time.perf_counter()
+        await page.get_by_role("button", name="提交申报").click()
+        await async_expect(page.get_by_text("申报已提交")).to_be_visible(timeout=timeout_ms)
+        visit.submit_s = time.perf_counter() - started
+        heading = page.get_by_role("heading", name=RECEIPT_CODE)
+        await async_expect(heading).to_be_visible(timeout=timeout_ms)
+        visit.receipt_code = (await heading.inner_text()).replace(" ", "")
+    except Exception as error:
+        visit.error = await _what_went_wrong(error, page)
+
+
+async def _type_into(page: AsyncPage, label: str, text: str) -> None:
+    field = page.get_by_label(label, exact=True)
+    await field.fill(text)
+    await field.press("Tab")
+
+
+async def _choose(page: AsyncPage, label: str, option: str) -> None:
+    field = page.get_by_label(label, exact=True)
+    await field.click()
+    await field.press_sequentially(option)
+    await page.get_by_role("option", name=option, exact=True).click()
+
+
+async def _enter_date(page: AsyncPage, label: str, day: date) -> None:
+    await page.get_by_role("spinbutton", name=f"year, {label}").click()
+    await page.keyboard.type(day.strftime("%Y%m%d"))
+    await page.keyboard.press("Tab")
+
+
+# the twins of type_into, choose and enter_date
+_ASYNC_FILL: dict[str, Callable[[AsyncPage, str, Any], Awaitable[None]]] = {
+    "type": _type_into,
+    "choose": _choose,
+    "date": _enter_date,
+}
+
+
+async def _what_went_wrong(error: Exception, page: AsyncPage) -> str:
+    """The first line of the error, and any error Streamlit shows on the page (messages, not a trace)."""
+    lines = str(error).strip().splitlines()
+    message = f"{type(error).__name__}: {lines[0] if lines else ''}"
+    try:
+        shown = await page.locator(STREAMLIT_ERRORS).all_inner_texts()
+    except Exception:  # the page itself is gone
+        shown = []
+    if shown:
+        message += " | page shows: " + " / ".join(" ".join(text.split()) for text in shown)[:300]
+    return message
