@@ -43,9 +43,10 @@ def town(session: Session) -> dict[str, User]:
     return {user.username: user for user in session.scalars(select(User))}
 
 
-def page(name: str, user: User | None = None) -> AppTest:
+def page(name: str, user: User | None = None, *, lang: str = "zh") -> AppTest:
     """One page on its own (its guard must refuse by itself), signed in as `user` if given."""
     at = AppTest.from_file(str(PAGES / name), default_timeout=60)
+    at.session_state["lang"] = lang
     if user is not None:
         at.session_state[IDENTITY_KEY] = StaffIdentity.of(user)
         at.session_state[LAST_SEEN_KEY] = utcnow()
@@ -131,11 +132,7 @@ def test_officer_is_refused_the_dashboard(town: dict[str, User]) -> None:
 
 
 def test_map_popups_open_plate_pages_in_the_officers_language(town: dict[str, User]) -> None:
-    at = AppTest.from_file(str(PAGES / MAP), default_timeout=60)
-    at.session_state[IDENTITY_KEY] = StaffIdentity.of(town["supervisor"])
-    at.session_state[LAST_SEEN_KEY] = utcnow()
-    at.session_state["lang"] = "en"
-    at.run()
+    at = page(MAP, town["supervisor"], lang="en")
     assert not at.exception
     [component] = at.get("component_instance")
     assert '\\"query\\": \\"lang=English\\"' in component.proto.json_args
