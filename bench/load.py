@@ -27,13 +27,11 @@ import math
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -46,7 +44,7 @@ from shared.crypto import Keyring
 from shared.db import make_engine
 from shared.links import plate_link
 from shared.models import Declaration
-from tests.e2e.conftest import CHROMIUM_ARGS
+from tests.e2e.conftest import CHROMIUM_ARGS, start_streamlit
 from tests.e2e.steps import Visit, declare_at_once, plates_with_rooms
 from tests.factories import make_id_number
 
@@ -125,20 +123,10 @@ def _id_number(serial: int) -> str:
 
 @contextlib.contextmanager
 def _portal(env: dict[str, str], log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """The portal under `streamlit run`, with the flags tests/e2e/conftest.py uses, stopped on the
-    way out whatever happened (an error, Ctrl-C)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    command = [
-        sys.executable, "-m", "streamlit", "run", "portal/app.py",
-        "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
-    ]  # fmt: skip
-    with log.open("wb") as out:  # the child keeps its own copy of the descriptor
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    """The portal under `streamlit run`, started as the browser tests start it, stopped on the way
+    out whatever happened (an error, Ctrl-C)."""
+    process, url = start_streamlit("portal/app.py", env, log)
     try:
-        _wait_until_healthy(process, url, log)
         yield process, url
     finally:
         process.terminate()
@@ -147,20 +135,6 @@ def _portal(env: dict[str, str], log: Path) -> Iterator[tuple[subprocess.Popen[b
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not come up:\n{log.read_text()}")
 
 
 class ServerMemory:

@@ -50,7 +50,7 @@ def _chromium() -> str:
     return path
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -63,10 +63,12 @@ class RunningApp:
     env: dict[str, str]
 
 
-def _start_streamlit(
+def start_streamlit(
     script: str, env: dict[str, str], log: Path, extra_args: tuple[str, ...] = ()
 ) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    """`streamlit run script` headless on a free local port, its output in `log`; returns once it
+    answers its health check (the process and its URL)."""
+    port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", script,
         "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -75,18 +77,30 @@ def _start_streamlit(
     with log.open("wb") as out:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    try:
+        wait_until_healthy(url, process, log)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process, url
+
+
+def wait_until_healthy(
+    url: str, process: subprocess.Popen[bytes], log: Path, *, seconds: float = 60, what: str = "streamlit"
+) -> None:
+    """Until `url`/_stcore/health answers 200 (nginx passes it on); a process that exits or does
+    not come up in time is an error with its log."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
+            raise RuntimeError(f"{what} exited early:\n{log.read_text()}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
                 if response.status == 200:
-                    return process, url
+                    return
         except OSError:
             time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"streamlit did not come up:\n{log.read_text()}")
+    raise RuntimeError(f"{what} did not come up:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")
@@ -114,7 +128,7 @@ def portal(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     env.update(DATABASE_URL=demo_database, MENPAI_SECRET_KEY=TEST_SECRET, PYTHONUNBUFFERED="1")
     env.pop("MENPAI_DATA_DIR", None)
     log = tmp_path_factory.mktemp("logs") / "portal.log"
-    process, url = _start_streamlit("portal/app.py", env, log)
+    process, url = start_streamlit("portal/app.py", env, log)
     env["PORTAL_URL"] = url
     yield RunningApp(url=url, database_url=demo_database, env=env)
     process.terminate()
@@ -142,7 +156,7 @@ def kiosk(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     env.update(MENPAI_GATE=gate_name, MENPAI_KIOSK_IDLE_SECONDS="20", MENPAI_KIOSK_RESULT_SECONDS="30")
     env["MENPAI_DATA_DIR"] = str(tmp_path_factory.mktemp("kiosk-data"))
     log = tmp_path_factory.mktemp("logs") / "kiosk.log"
-    process, url = _start_streamlit("kiosk/app.py", env, log, KIOSK_ARGS)
+    process, url = start_streamlit("kiosk/app.py", env, log, KIOSK_ARGS)
     yield RunningApp(url=url, database_url=demo_database, env=env)
     process.terminate()
     process.wait(timeout=10)

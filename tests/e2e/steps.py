@@ -22,6 +22,7 @@ from playwright.async_api import Page as AsyncPage
 from playwright.async_api import async_playwright
 from playwright.async_api import expect as async_expect
 from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -90,23 +91,43 @@ def tenant_form(*, room: str, name: str, id_number: str, moved_in: date | None =
     ]
 
 
+def settle(page: Page, *, timeout_ms: float = PAGE_TIMEOUT_MS) -> None:
+    """Wait until Streamlit's rerun after the last change is over: no "running" indicator and no
+    element faded as stale. A click during a rerun may land on an element about to be replaced."""
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=timeout_ms)
+    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=timeout_ms)
+
+
 def type_into(page: Page, label: str, text: str) -> None:
     """Type into a text field and leave it, as a thumb does (Streamlit commits on blur)."""
+    settle(page)
     field = page.get_by_label(label, exact=True)
     field.fill(text)
     field.press("Tab")
 
 
-def choose(page: Page, label: str, option: str) -> None:
-    """Open a select box, type to narrow its list (long lists are virtualised), pick the option."""
-    field = page.get_by_label(label, exact=True)
-    field.click()
-    field.press_sequentially(option)
-    page.get_by_role("option", name=option, exact=True).click()
+def choose(page: Page, label: str, option: str, *, attempts: int = 3) -> None:
+    """Open a select box, type to narrow its list (long lists are virtualised), pick the option.
+    A rerun landing while the list is open closes it: then it is opened again."""
+    for attempt in range(1, attempts + 1):
+        settle(page)
+        field = page.get_by_label(label, exact=True)
+        field.click()
+        field.press_sequentially(option)
+        wanted = page.get_by_role("option", name=option, exact=True)
+        try:
+            wanted.click(timeout=10_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == attempts:
+                raise
+            page.keyboard.press("Escape")
+            field.fill("")
 
 
 def enter_date(page: Page, label: str, day: date) -> None:
     """A date field is typed segment by segment (year, month, day), as on a phone's keypad."""
+    settle(page)
     page.get_by_role("spinbutton", name=f"year, {label}").click()
     page.keyboard.type(day.strftime("%Y%m%d"))
     page.keyboard.press("Tab")

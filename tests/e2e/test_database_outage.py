@@ -30,7 +30,7 @@ from shared.links import plate_link
 from shared.migrate import upgrade_database
 from shared.models import DoorPlate, Gate, RecordStatus
 from tests.conftest import TEST_SECRET
-from tests.e2e.conftest import KIOSK_ARGS, _start_streamlit
+from tests.e2e.conftest import KIOSK_ARGS, start_streamlit
 from tests.private_postgres import PrivateCluster, only_in_sqlite_run, private_postgres
 
 pytestmark = only_in_sqlite_run
@@ -77,9 +77,9 @@ def apps(outage_town: OutageTown, tmp_path: Path) -> Iterator[tuple[str, str]]:
     env["MENPAI_DATA_DIR"] = str(tmp_path / "data")
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        portal, portal_url = _start_streamlit("portal/app.py", env, tmp_path / "portal.log")
+        portal, portal_url = start_streamlit("portal/app.py", env, tmp_path / "portal.log")
         processes.append(portal)
-        kiosk, kiosk_url = _start_streamlit("kiosk/app.py", env, tmp_path / "kiosk.log", KIOSK_ARGS)
+        kiosk, kiosk_url = start_streamlit("kiosk/app.py", env, tmp_path / "kiosk.log", KIOSK_ARGS)
         processes.append(kiosk)
         yield portal_url, kiosk_url
     finally:

@@ -35,6 +35,7 @@ from tests.e2e.steps import (
     choose,
     enter_date,
     plate_with_rooms,
+    settle,
     type_into,
     wait_for_plate_page,
 )
@@ -63,9 +64,8 @@ def _stay_local(page: Page) -> None:
 
 
 def _wait_until_settled(page: Page) -> None:
-    """Streamlit has finished its run: no "running" indicator, no element faded as stale, fonts in."""
-    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=TIMEOUT_MS)
-    expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=TIMEOUT_MS)
+    """Streamlit has finished its run (`settle`) and the fonts are in."""
+    settle(page, timeout_ms=TIMEOUT_MS)
     page.evaluate("document.fonts.ready.then(() => true)")
 
 

@@ -36,7 +36,7 @@ from shared.links import plate_link
 from shared.migrate import upgrade_database
 from shared.receipt_access import receipt_link
 from tests.conftest import TEST_SECRET
-from tests.e2e.conftest import _free_port, _start_streamlit
+from tests.e2e.conftest import free_port, start_streamlit, wait_until_healthy
 from tests.e2e.steps import PAGE_TIMEOUT_MS, PHONE, declare_as_tenant, plates_with_rooms, wait_for_plate_page
 from tests.factories import make_id_number
 from tests.private_postgres import only_in_sqlite_run, private_postgres
@@ -88,20 +88,6 @@ def _keep_logs(run_dir: Path, target: Path) -> None:
         shutil.copy(log, target / f"nginx-{log.name}")
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"nginx exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"nginx did not come up:\n{log.read_text()}")
-
-
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
     """A small demo town on a private PostgreSQL, two portal processes on it, nginx in front."""
@@ -114,7 +100,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
             session.commit()
         engine.dispose()
 
-        url = f"http://127.0.0.1:{_free_port()}"
+        url = f"http://127.0.0.1:{free_port()}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
         env.update(
             DATABASE_URL=postgres.url, MENPAI_SECRET_KEY=TEST_SECRET, PORTAL_URL=url, PYTHONUNBUFFERED="1"
@@ -128,7 +114,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
 
         with ThreadPoolExecutor(max_workers=2) as pool:
             starts = [
-                pool.submit(_start_streamlit, "portal/app.py", env, tmp_path / f"portal-{n}.log")
+                pool.submit(start_streamlit, "portal/app.py", env, tmp_path / f"portal-{n}.log")
                 for n in (1, 2)
             ]
         running.extend(start.result()[0] for start in starts if start.exception() is None)
@@ -144,7 +130,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
         with nginx_log.open("wb") as out:
             server = subprocess.Popen([nginx, "-c", config, "-g", "daemon off;"], stdout=out, stderr=out)
         running.append(server)
-        _wait_until_up(url, server, nginx_log)
+        wait_until_healthy(url, server, nginx_log, seconds=20, what="nginx")
         yield Cluster(
             url=url, database_url=postgres.url, processes=processes, access_log=run_dir / "access.log"
         )
