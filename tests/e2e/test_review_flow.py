@@ -18,6 +18,7 @@ from shared.links import plate_link
 from shared.models import Building, Declaration, DoorPlate, RecordStatus, Residence, Room, User, utcnow
 from shared.plates import lookup_plate
 from tests.e2e.conftest import RunningApp
+from tests.e2e.steps import choose, settle
 from tests.factories import declare_residence, make_id_number, person_fields
 
 PAGE_TIMEOUT_MS = 30_000
@@ -123,14 +124,15 @@ def test_officer_approves_from_the_queue_and_the_room_counts_the_resident(
     page.get_by_text("工作人员", exact=True).click()
     page.get_by_role("menuitem", name="审核队列").click()
     expect(page.get_by_role("heading", name="审核队列")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    settle(page)
     page.get_by_text("筛选", exact=True).click()
-    page.get_by_role("combobox", name="网格").click()
-    page.get_by_role("option", name=declared.grid).click()
+    choose(page, "网格", declared.grid)
     rows = _table_rows(page)
     expect(rows).to_have_count(1, timeout=PAGE_TIMEOUT_MS)
     expect(rows.first.locator("td").first).to_have_text(str(declared.declaration_id))
     expect(rows.first).to_contain_text("周**")  # the name masked in the queue
     expect(rows.first).not_to_contain_text("周建华")
+    settle(page)
     _select_row(page, 0)
 
     heading = f"居住登记 · {declared.address} {declared.building} {declared.room}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import RunningApp
+from tests.e2e.steps import choose
 
 PAGE_TIMEOUT_MS = 30_000
 PDF_TIMEOUT_MS = 120_000
@@ -28,8 +29,7 @@ def test_admin_signs_in_and_downloads_a_plate_sheet(page: Page, portal: RunningA
     page.get_by_text("工作人员", exact=True).click()
     page.get_by_role("menuitem", name="打印门牌").click()
     expect(page.get_by_role("heading", name="打印门牌")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    page.get_by_role("combobox", name="村（社区）").click()
-    page.get_by_role("option", name="麻一村").click()
+    choose(page, "村（社区）", "麻一村")
     page.get_by_role("button", name="生成 PDF").click()
     download_button = page.get_by_role("button", name="下载 PDF")
     expect(download_button).to_be_visible(timeout=PDF_TIMEOUT_MS)
