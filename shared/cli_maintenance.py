@@ -62,14 +62,14 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from shared.backup import restore
-    from shared.cli import _open_database, _url
+    from shared.cli_common import open_database, url_of
     from shared.migrate import upgrade_database
 
-    engine = _open_database()
+    engine = open_database()
     info = restore(engine=engine, src=Path(args.file), force=args.force)
     upgrade_database(engine)  # a backup from an older release is brought up to this one
     created = info.created_at.isoformat(timespec="seconds")
-    print(f"已恢复 restored: {info.path} (made {created}) into {_url(engine)}")
+    print(f"已恢复 restored: {info.path} (made {created}) into {url_of(engine)}")
     return EXIT_OK
 
 
@@ -77,22 +77,22 @@ def _cmd_rotate_key(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
     from shared.audit import record_audit
-    from shared.cli import _actor, _open_database, _StageBars
+    from shared.cli_common import StageBars, actor, open_database
     from shared.crypto import Keyring, get_keyring
     from shared.key_rotation import rotate_key
     from shared.links import PREVIOUS_SECRETS_ENV
 
     secret = _read_secret(args.new_secret_file)
     old, new = get_keyring(), Keyring.from_master(secret.encode("utf-8"))
-    engine = _open_database()
-    bars = _StageBars()
+    engine = open_database()
+    bars = StageBars()
     try:
         report = rotate_key(engine, old=old, new=new, batch=args.batch, progress=bars)
     finally:
         bars.close()
     with Session(engine) as session:
         record_audit(
-            session, actor=_actor(), action="rotate_key", target_type="keyring", target_id=new.key_id.hex(),
+            session, actor=actor(), action="rotate_key", target_type="keyring", target_id=new.key_id.hex(),
             detail={"from": old.key_id.hex(), "rotated": report.rotated, "conflicts": report.conflicts},
         )  # fmt: skip
         session.commit()
