@@ -21,6 +21,7 @@ LAST_ACTIVITY_KEY = "kiosk.last_activity"
 RESULT_KEY = "kiosk.result"
 RESULT_AT_KEY = "kiosk.result_at"
 PENDING_SCAN_KEY = "kiosk.pending_scan"
+GENERATION_KEY = "kiosk.generation"
 
 START, RESIDENT, VISITOR, TENANT = "start", "resident", "visitor", "tenant"
 
@@ -40,10 +41,21 @@ def go(to: str) -> None:
 
 
 def forget_everything(keep: tuple[str, ...] = ()) -> None:
-    """Drop every value of this session (widgets, forms, results, the language) but `keep`."""
+    """Drop every value of this session (widgets, forms, results, the language) but `keep`, and
+    start a new generation of field keys (`fresh_key`)."""
+    generation = int(st.session_state.get(GENERATION_KEY, 0)) + 1
     for key in list(st.session_state.keys()):
         if key not in keep:
             del st.session_state[key]
+    st.session_state[GENERATION_KEY] = generation
+
+
+def fresh_key(namespace: str) -> str:
+    """The key prefix of a form's fields, new after every `forget_everything`. The browser may
+    still hold a field's old value and send it with the next touch; under a new key it belongs to
+    no field, so the next person never sees the last one's name. Unchanged before the first reset."""
+    generation = int(st.session_state.get(GENERATION_KEY, 0))
+    return namespace if generation == 0 else f"{namespace}~{generation}"
 
 
 def note_activity() -> None:

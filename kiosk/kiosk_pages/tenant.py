@@ -88,7 +88,7 @@ def _number_chosen() -> None:
 
 
 def _declare(plate: PlateView) -> None:
-    form = DeclForm(FORM_NS, owner=plate.code)
+    form = DeclForm(state.fresh_key(FORM_NS), owner=plate.code)
     if form.receipt:
         _show_receipt(form.receipt)
         return

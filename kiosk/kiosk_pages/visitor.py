@@ -38,7 +38,7 @@ HOURS = (2, 4, 8)
 
 
 def key(name: str) -> str:
-    return f"{NS}.{name}"
+    return f"{state.fresh_key(NS)}.{name}"
 
 
 def show(gate: GateView) -> None:
@@ -156,7 +156,7 @@ def _register(gate_id: int) -> None:
         note_outage(error)
         st.session_state[DOWN_KEY] = True
         return
-    for name in [k for k in st.session_state if str(k).startswith(f"{NS}.")]:
+    for name in [k for k in st.session_state if str(k).startswith((f"{NS}.", key("")))]:
         del st.session_state[name]  # nothing typed stays behind the pass
     st.session_state[PASS_KEY] = issued
 
