@@ -10,7 +10,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from portal.i18n import current_lang, t
 from shared.codes import label
@@ -18,7 +17,6 @@ from shared.db import session_scope
 from shared.declaration_fields import CHINA_TZ
 from shared.declaration_inputs import RELATIONS, field_label
 from shared.errors import DomainError
-from shared.mapping import plate_map
 from shared.models import DeclarationStatus, Severity
 from shared.receipt_view import KIND_LABELS
 from shared.review_detail import ReviewDetail, flatten
@@ -247,20 +245,6 @@ def changes(detail: ReviewDetail) -> None:
         for c in detail.changes
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-
-
-def mini_map(detail: ReviewDetail) -> None:
-    if detail.lon is None or detail.lat is None:
-        st.caption(t("此门牌暂无坐标。", "This plate has no coordinates yet."))
-        return
-    folium_map = plate_map(lon=detail.lon, lat=detail.lat, label=detail.address)
-    st_folium(
-        folium_map,
-        height=240,
-        use_container_width=True,
-        returned_objects=[],
-        key=f"review-map-{detail.plate_code}",
-    )
 
 
 def timeline(detail: ReviewDetail) -> None:

@@ -5,7 +5,6 @@ from streamlit_folium import st_folium
 
 from portal.i18n import t
 from shared.mapping import plate_map
-from shared.plates import PlateView
 from shared.validate import format_phone_national
 
 
@@ -25,18 +24,12 @@ def phone_text(phone: str | None) -> str:
     return format_phone_national(phone) if phone.startswith("+") else phone
 
 
-def plate_mini_map(plate: PlateView) -> None:
-    """A small map at the plate, served without any CDN; nothing when the plate has no position."""
-    if plate.lon is None or plate.lat is None:
+def mini_map(lon: float | None, lat: float | None, label: str, *, key: str, height: int) -> None:
+    """A small map at a plate, served without any CDN; a note when the plate has no position."""
+    if lon is None or lat is None:
         st.caption(t("此门牌暂无坐标。", "This plate has no coordinates yet."))
         return
-    folium_map = plate_map(lon=plate.lon, lat=plate.lat, label=plate.address)
+    folium_map = plate_map(lon=lon, lat=lat, label=label)
     # returned_objects=[]: panning the map must not rerun the page.
     # use_container_width: a phone's column is narrower than st_folium's default 500 px.
-    st_folium(
-        folium_map,
-        height=260,
-        use_container_width=True,
-        returned_objects=[],
-        key=f"plate-map-{plate.code}",
-    )
+    st_folium(folium_map, height=height, use_container_width=True, returned_objects=[], key=key)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from portal.i18n import current_lang, t
 from portal.plate_access import refuse_plate_link
-from portal.widgets import phone_text, plate_mini_map, search_hint
+from portal.widgets import mini_map, phone_text, search_hint
 from shared.codes import label
 from shared.db import session_scope
 from shared.links import PLATE_PARAM, plate_link_query
@@ -95,4 +95,4 @@ with st.container(border=True):
         f"  \n**{t('网格', 'Grid')}**: {plate.grid_name or '—'}"
         f"  \n**{t('派出所', 'Police station')}**: {plate.police_station} {phone_text(plate.police_phone)}"
     )
-plate_mini_map(plate)
+mini_map(plate.lon, plate.lat, plate.address, key=f"plate-map-{plate.code}", height=260)

@@ -13,7 +13,6 @@ from portal.review_widgets import (
     QUEUE_PAGE,
     changes,
     declared_table,
-    mini_map,
     pick,
     records,
     seen_version,
@@ -23,6 +22,7 @@ from portal.review_widgets import (
     timeline,
 )
 from portal.staff import guard
+from portal.widgets import mini_map
 from shared.db import session_scope
 from shared.errors import DomainError
 from shared.models import Role, utcnow
@@ -62,7 +62,7 @@ with right:
     st.subheader(t("比对记录", "Records compared"))
     records(detail)
 changes(detail)
-mini_map(detail)
+mini_map(detail.lon, detail.lat, detail.address, key=f"review-map-{detail.plate_code}", height=240)
 with st.expander(t("办理记录", "Timeline")):
     timeline(detail)
 
