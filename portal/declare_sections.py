@@ -59,11 +59,11 @@ def residence_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[
         on_click=form.add_row,
         args=("family",),
     )
-    with st.expander(t("个人信息告知（请阅读）", "Privacy notice (please read)")):
-        st.markdown(privacy_notice())
-    raw["privacy_accepted"] = tick_field(
+    raw["privacy_accepted"] = _read_and_accept(
         form,
-        ROOT.sub("privacy_accepted"),
+        "privacy_accepted",
+        t("个人信息告知（请阅读）", "Privacy notice (please read)"),
+        privacy_notice(),
         t("我已阅读并同意个人信息告知", "I have read and accept the privacy notice"),
     )
     return raw
@@ -101,11 +101,11 @@ def rental_section(
             )
         )
     raw["tenants"] = [*typed, *(uploaded if uploaded is not None else kept)]
-    with st.expander(t("治安责任书（请阅读）", "Security responsibility pledge (please read)")):
-        st.markdown(pledge())
-    raw["pledge_accepted"] = tick_field(
+    raw["pledge_accepted"] = _read_and_accept(
         form,
-        ROOT.sub("pledge_accepted"),
+        "pledge_accepted",
+        t("治安责任书（请阅读）", "Security responsibility pledge (please read)"),
+        pledge(),
         t("我已阅读并承诺遵守治安责任书", "I have read the pledge and undertake to keep it"),
     )
     return raw
@@ -159,3 +159,10 @@ def organisation_section(form: DeclForm, plate: PlateView, *, today: date) -> di
     st.subheader(t("申报人", "Who declares"))
     raw["declarant"] = declarant_fields(form, ROOT.sub("declarant"))
     return raw
+
+
+def _read_and_accept(form: DeclForm, field: str, heading: str, text: str, accept: str) -> bool:
+    """A text to read (folded, so the form stays short on a phone) and the box that accepts it."""
+    with st.expander(heading):
+        st.markdown(text)
+    return tick_field(form, ROOT.sub(field), accept)
