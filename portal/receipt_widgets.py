@@ -14,7 +14,7 @@ from portal.declare_state import escape_markdown
 from portal.i18n import current_lang, t
 from shared.codes import label
 from shared.declaration_fields import CHINA_TZ
-from shared.declaration_inputs import RELATIONS, field_label
+from shared.declaration_inputs import CODED_FIELDS, RELATIONS, field_label
 from shared.models import DeclarationKind
 from shared.receipt_access import format_receipt_code
 from shared.receipt_view import KIND_LABELS, ReceiptView, room_ids_of
@@ -30,18 +30,6 @@ _FORM_ORDER = (
     "privacy_accepted", "pledge_accepted",
 )  # fmt: skip
 _ORDER = {name: index for index, name in enumerate(_FORM_ORDER)}
-# Payload fields stored as codes, and the code list that labels them.
-_CODE_LISTS = {
-    "sex": "sex",
-    "ethnicity": "ethnicity",
-    "education": "education",
-    "id_type": "id_type",
-    "nationality": "nationality",
-    "reason": "residence_reason",
-    "dwelling_type": "dwelling_type",
-    "use": "building_use",
-    "status": "organisation_status",
-}
 
 
 def client_key() -> str:
@@ -119,8 +107,8 @@ def _fields(values: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, str, 
 
 def _display(name: str, value: Any, rooms: dict[int, str]) -> str:
     lang = current_lang()
-    if name in _CODE_LISTS:
-        return label(_CODE_LISTS[name], str(value), lang)
+    if name in CODED_FIELDS:
+        return label(CODED_FIELDS[name], str(value), lang)
     if name == "room_id":
         return rooms.get(int(value), str(value))
     if name == "room_ids":

@@ -15,7 +15,7 @@ from portal.i18n import current_lang, t
 from shared.codes import label
 from shared.db import session_scope
 from shared.declaration_fields import CHINA_TZ
-from shared.declaration_inputs import RELATIONS, field_label
+from shared.declaration_inputs import CODED_FIELDS, RELATIONS, field_label
 from shared.errors import DomainError
 from shared.models import DeclarationStatus, Severity
 from shared.receipt_view import KIND_LABELS
@@ -31,18 +31,6 @@ FLASH_KEY = "review.flash"
 # (declaration id, row version) the detail page last showed: an action is taken on what the
 # officer saw, and a change made meanwhile by someone else is pointed out.
 SHOWN_KEY = "review_detail.shown"
-# Payload keys stored as codes, and the code list that labels them.
-CODE_LISTS = {
-    "sex": "sex",
-    "ethnicity": "ethnicity",
-    "education": "education",
-    "id_type": "id_type",
-    "nationality": "nationality",
-    "reason": "residence_reason",
-    "dwelling_type": "dwelling_type",
-    "use": "building_use",
-    "status": "organisation_status",
-}
 FINDING_BOX = {Severity.ERROR: st.error, Severity.WARNING: st.warning, Severity.INFO: st.info}
 
 
@@ -168,8 +156,8 @@ def _shown(key: str, value: Any, rooms: dict[int, str]) -> str:
         return rooms.get(int(value), str(value))
     if isinstance(value, bool):
         return t("是", "Yes") if value else t("否", "No")
-    if key in CODE_LISTS:
-        return label(CODE_LISTS[key], str(value), current_lang())
+    if key in CODED_FIELDS:
+        return label(CODED_FIELDS[key], str(value), current_lang())
     if key == "relation":
         return pick(RELATIONS.get(str(value), (str(value), str(value))))
     return str(value)

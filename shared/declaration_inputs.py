@@ -38,6 +38,18 @@ RELATIONS: dict[str, tuple[str, str]] = {
 }
 
 
+# Payload fields stored as codes, and the code list (shared.codes) that labels each.
+CODED_FIELDS = {
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+    "education": "education",
+    "id_type": "id_type",
+    "nationality": "nationality",
+    "reason": "residence_reason",
+    "dwelling_type": "dwelling_type",
+    "use": "building_use",
+    "status": "organisation_status",
+}
 # What a field path's last part is called on the forms, for messages and for `field_label`.
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "name": ("姓名", "Name"),
