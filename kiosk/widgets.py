@@ -8,7 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from kiosk import state
-from portal.i18n import LANG_KEY, LANGUAGES, t
+from portal.i18n import LANG_KEY, language_switch, t
 
 SCAN_KEY = "kiosk.scan"  # its container gets the class `st-key-kiosk-scan`
 PLATE_SCAN_KEY = "kiosk.scan_plate"
@@ -66,15 +66,7 @@ def kiosk_chrome() -> None:
     st.html(KIOSK_CSS)
     _, right = st.columns([3, 1])
     with right:
-        st.segmented_control(
-            "语言 Language",
-            options=list(LANGUAGES),
-            format_func=LANGUAGES.__getitem__,
-            default="zh",
-            required=True,
-            key=LANG_KEY,
-            label_visibility="collapsed",
-        )
+        language_switch(in_url=False)
 
 
 def scan_field(key: str, label: str, on_scan: Callable[[str], None]) -> None:

@@ -27,7 +27,9 @@ def t(zh: str, en: str) -> str:
     return en if current_lang() == "en" else zh
 
 
-def language_switch() -> None:
+def language_switch(*, in_url: bool = True) -> None:
+    """中文 / English. `in_url`: the choice stays in the link (the portal); the kiosk keeps it
+    only in the session, which it forgets when the next person comes."""
     st.segmented_control(
         "语言 Language",
         options=list(LANGUAGES),
@@ -35,6 +37,6 @@ def language_switch() -> None:
         default="zh",
         required=True,
         key=LANG_KEY,
-        bind="query-params",
+        bind="query-params" if in_url else None,
         label_visibility="collapsed",
     )
