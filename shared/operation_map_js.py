@@ -6,7 +6,23 @@ row layouts are in shared.operation_map_layers). Popups are made when first open
 nodes only: names typed into forms never reach the page as HTML.
 """
 
-PLATE_MARKER_JS = """function (lookup) {
+# The link from a popup to the plate page (in a new tab, in the officer's language), put into each
+# factory that needs it: the factories are separate scripts.
+_PLATE_LINK_JS = """
+    function plateLink(lookup, token, text) {
+        var link = document.createElement("a");
+        link.href = lookup.page + "?" + lookup.param + "=" + encodeURIComponent(token)
+            + (lookup.query ? "&" + lookup.query : "");
+        link.target = "_blank";
+        link.rel = "noopener";
+        link.textContent = text;
+        return link;
+    }"""
+
+PLATE_MARKER_JS = (
+    """function (lookup) {"""
+    + _PLATE_LINK_JS
+    + """
     function line(box, text, bold) {
         var el = document.createElement(bold ? "b" : "div");
         el.textContent = text;
@@ -20,18 +36,13 @@ PLATE_MARKER_JS = """function (lookup) {
             line(box, street[1] + " · " + row[4].split(".")[0]);
             line(box, words.buildings + " " + row[5] + " · " + words.rooms + " " + row[6]
                 + " · " + words.residents + " " + row[7]);
-            var link = document.createElement("a");
-            link.href = lookup.page + "?" + lookup.param + "=" + encodeURIComponent(row[4])
-                + (lookup.query ? "&" + lookup.query : "");
-            link.target = "_blank";
-            link.rel = "noopener";
-            link.textContent = words.open;
-            box.appendChild(link);
+            box.appendChild(plateLink(lookup, row[4], words.open));
             return box;
         });
         return marker;
     };
 }"""
+)
 FACILITY_MARKER_JS = """function (lookup) {
     var icon = L.AwesomeMarkers.icon({icon: lookup.icon, prefix: "fa", markerColor: lookup.colour});
     return function (row) {
@@ -49,7 +60,10 @@ FACILITY_MARKER_JS = """function (lookup) {
         return marker;
     };
 }"""
-PENDING_MARKER_JS = """function (lookup) {
+PENDING_MARKER_JS = (
+    """function (lookup) {"""
+    + _PLATE_LINK_JS
+    + """
     var icons = [false, true].map(function (late) {
         return L.AwesomeMarkers.icon({
             icon: late ? "triangle-exclamation" : "hourglass-half", prefix: "fa",
@@ -68,18 +82,13 @@ PENDING_MARKER_JS = """function (lookup) {
             counts.textContent = words.waiting + " " + row[4]
                 + (row[5] ? " · " + words.late + " " + row[5] : "");
             box.appendChild(counts);
-            var link = document.createElement("a");
-            link.href = lookup.page + "?" + lookup.param + "=" + encodeURIComponent(row[2])
-                + (lookup.query ? "&" + lookup.query : "");
-            link.target = "_blank";
-            link.rel = "noopener";
-            link.textContent = words.open;
-            box.appendChild(link);
+            box.appendChild(plateLink(lookup, row[2], words.open));
             return box;
         });
         return marker;
     };
 }"""
+)
 GRID_TOOLTIP_JS = """function (feature, layer) {
     var text = document.createElement("span");
     text.textContent = feature.properties.label;
