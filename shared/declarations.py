@@ -130,11 +130,7 @@ def _submit(
     earlier = session.scalars(_BY_IDEMPOTENCY_KEY, {"key": idempotency_key}).first()
     if earlier is not None:
         return earlier
-    plate = active_plate(session, plate_code)
-    # The records the rules compare with, starting with what this check reads: read once.
-    records = Records(session, today=local_today(now))
-    records.note_plate(plate.code, is_active=True)
-    check_rooms(records, plate_code=plate.code, room_ids=room_ids)
+    plate, records = check_place(session, plate_code=plate_code, room_ids=room_ids, now=now)
     payload = to_payload(data)
     index = id_blind_index(*declarant_document(data))
     repeat = _recent_repeat(session, kind=kind, index=index, plate_code=plate.code, payload=payload, now=now)
@@ -192,8 +188,20 @@ def active_plate(session: Session, plate_code: str) -> DoorPlate:
     return plate
 
 
-def check_rooms(records: Records, *, plate_code: str, room_ids: Iterable[int]) -> None:
-    """Every room must be an active room of an active building behind this plate."""
+def check_place(
+    session: Session, *, plate_code: str, room_ids: Iterable[int], now: datetime
+) -> tuple[DoorPlate, Records]:
+    """The plate must be in use, and every room an active room of an active building behind it.
+    Returns the plate and the records the rules compare with, holding what this check read, so
+    the rules do not read it again."""
+    plate = active_plate(session, plate_code)
+    records = Records(session, today=local_today(now))
+    records.note_plate(plate.code, is_active=True)
+    _check_rooms(records, plate_code=plate.code, room_ids=room_ids)
+    return plate, records
+
+
+def _check_rooms(records: Records, *, plate_code: str, room_ids: Iterable[int]) -> None:
     for facts in records.rooms(room_ids).values():
         if facts is None or not (
             facts.plate_code == plate_code and facts.is_active and facts.building_is_active

@@ -27,12 +27,11 @@ from shared.declaration_inputs import (
     to_payload,
 )
 from shared.declaration_store import EventAction, add_event, add_version
-from shared.declarations import PUBLIC_ACTOR, active_plate, check_rooms, run_rule_hooks
+from shared.declarations import PUBLIC_ACTOR, check_place, run_rule_hooks
 from shared.errors import DomainError, ValidationError
 from shared.models import Declaration, DeclarationEvent, DeclarationKind, DeclarationStatus
 from shared.receipt_access import open_declaration
 from shared.receipt_view import CLOSED, ReceiptView, build_receipt_view, correction_note, room_ids_of
-from shared.rules_lookup import Records
 from shared.validate import typed_text
 
 __all__ = [
@@ -141,10 +140,9 @@ def resubmit(
     # ("it is right as it is"), which the officer must see.
     if payload == opened.payload and declaration.status is not DeclarationStatus.CORRECTION_REQUESTED:
         return declaration
-    active_plate(session, declaration.plate_code)
-    records = Records(session, today=local_today(now))
-    records.note_plate(declaration.plate_code, is_active=True)
-    check_rooms(records, plate_code=declaration.plate_code, room_ids=room_ids_of(declaration.kind, payload))
+    _, records = check_place(
+        session, plate_code=declaration.plate_code, room_ids=room_ids_of(declaration.kind, payload), now=now
+    )
     # A corrected document number is the declarant's from now on: its tail opens the receipt.
     declaration.declarant_index = id_blind_index(*declarant_document(data))
     if declaration.kind is not DeclarationKind.ORGANISATION:
