@@ -136,8 +136,11 @@ def rule_result(
     now: datetime,
     settings: RuleSettings | None = None,
     records: Records | None = None,
+    version_at: datetime | None = None,
 ) -> RuleResult:
-    """Run the rules over one declaration at its current version (`payload`), as of `now`."""
+    """Run the rules over one declaration at its current version (`payload`), as of `now`.
+    `version_at`: when that version was made, if the caller knows (else read, or for a first
+    version the declaration's own time)."""
     today = local_today(now)
     declared = read_declared(
         declaration_id=declaration.id,
@@ -145,17 +148,18 @@ def rule_result(
         plate_code=declaration.plate_code,
         payload=payload,
     )
-    # A first version is as old as the declaration: no query needed on the submit path.
-    version_at = (
-        declaration.created_at
-        if declaration.version == 1
-        else session.scalar(
-            select(DeclarationVersion.created_at).where(
-                DeclarationVersion.declaration_id == declaration.id,
-                DeclarationVersion.version == declaration.version,
+    # A first version is as old as the declaration.
+    if version_at is None:
+        version_at = (
+            declaration.created_at
+            if declaration.version == 1
+            else session.scalar(
+                select(DeclarationVersion.created_at).where(
+                    DeclarationVersion.declaration_id == declaration.id,
+                    DeclarationVersion.version == declaration.version,
+                )
             )
         )
-    )
     if records is None:
         records = Records(session, today=today)
     # A rental may list thousands of rooms: read them in bulk, skipping what is already known.
@@ -207,7 +211,8 @@ def check_declaration(
     a crashed rule leaves a `rule_failed` event naming it. Its clock is the declaration's own
     `updated_at`, which submitting and every new version set to their `now`."""
     now = declaration.updated_at
-    result = rule_result(session, declaration, payload, now=now, records=records)
+    # The version being checked was made just now (and is not written yet).
+    result = rule_result(session, declaration, payload, now=now, records=records, version_at=now)
     # Only this hook's rule ids: another hook's findings of this version may be waiting to flush.
     # A first version has no earlier findings to replace.
     if declaration.version > 1:
