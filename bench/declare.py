@@ -20,15 +20,15 @@ from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from shared.checkdigits import gb11643_check_char
-from shared.db import make_engine
-from shared.declaration_forms import validate_rental, validate_residence
-from shared.declaration_inputs import ResidenceInput
-from shared.declarations import submit_rental, submit_residence
+from shared.core.checkdigits import gb11643_check_char
+from shared.core.db import make_engine
+from shared.core.migrate import upgrade_database
+from shared.declarations.forms import validate_rental, validate_residence
+from shared.declarations.inputs import ResidenceInput
 from shared.demo import build_demo_town
-from shared.landlord_upload import parse_tenant_upload
-from shared.migrate import upgrade_database
 from shared.models import Building, DoorPlate, RecordStatus, Room
+from shared.self_service.landlord_upload import parse_tenant_upload
+from shared.self_service.submit import submit_rental, submit_residence
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)

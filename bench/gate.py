@@ -21,14 +21,14 @@ from pathlib import Path
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from shared import crypto
-from shared.config import get_settings
-from shared.db import make_engine
+from shared.core import crypto
+from shared.core.config import get_settings
+from shared.core.db import make_engine
+from shared.core.migrate import upgrade_database
 from shared.demo import build_demo_town
-from shared.gates import PLACE_COLUMNS, join_place, list_gates, place_of
-from shared.migrate import upgrade_database
+from shared.gate.gates import PLACE_COLUMNS, join_place, list_gates, place_of
+from shared.gate.passes import check_pass, issue_pass, pass_token
 from shared.models import Passage, Residence, Room
-from shared.passes import check_pass, issue_pass, pass_token
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)

@@ -39,11 +39,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shared.config import PROJECT_ROOT
-from shared.crypto import Keyring
-from shared.db import make_engine
-from shared.links import plate_link
+from shared.core.config import PROJECT_ROOT
+from shared.core.crypto import Keyring
+from shared.core.db import make_engine
 from shared.models import Declaration
+from shared.places.links import plate_link
 from tests.e2e.conftest import CHROMIUM_ARGS, start_streamlit
 from tests.e2e.steps import Visit, declare_at_once, plates_with_rooms
 from tests.factories import make_id_number
@@ -104,7 +104,7 @@ def _visits(plates: Sequence[tuple[str, str]], *, first: int, portal_url: str) -
 def _build_town(env: dict[str, str]) -> None:
     """The demo town, built by the CLI in a child that holds the bench secret (it seals payloads)."""
     started = time.perf_counter()
-    command = [sys.executable, "-m", "shared.cli", "demo", "--scale", SCALE, "--seed", "2026"]
+    command = [sys.executable, "-m", "shared.cli.main", "demo", "--scale", SCALE, "--seed", "2026"]
     done = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"the demo town was not built:\n{done.stdout}\n{done.stderr}")

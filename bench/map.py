@@ -19,12 +19,10 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from shared.dashboard import dashboard_figures
-from shared.db import make_engine
-from shared.declaration_store import seal_payload
+from shared.core.db import make_engine
+from shared.core.migrate import upgrade_database
+from shared.declarations.store import seal_payload
 from shared.demo import build_demo_town
-from shared.mapping import external_hosts_in_map
-from shared.migrate import upgrade_database
 from shared.models import (
     Building,
     DeclarantRole,
@@ -34,7 +32,9 @@ from shared.models import (
     DeclarationVersion,
     Room,
 )
-from shared.operation_map import build_operation_map
+from shared.reporting.dashboard import dashboard_figures
+from shared.reporting.mapping import external_hosts_in_map
+from shared.reporting.operation_map import build_operation_map
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)

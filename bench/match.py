@@ -2,7 +2,7 @@
 second, against the town-scale demo (about 19,000 plates).
 
 The town is built into a fresh SQLite file; 5 % of its streets get a former name (as after a
-rename) so old names are part of the test. The labelled set comes from `tests.address_noise`,
+rename) so old names are part of the test. The labelled set comes from `tests.address_cleaning.noise`,
 which knows nothing of the matcher. `matcher_build_seconds` is the one database read.
 """
 
@@ -16,11 +16,11 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from shared.address_matching import build_matcher
-from shared.db import make_engine
+from shared.address_cleaning.matching import build_matcher
+from shared.core.db import make_engine
+from shared.core.migrate import upgrade_database
 from shared.demo import build_demo_town
-from shared.migrate import upgrade_database
-from tests.address_noise import messy_addresses, rename_some_streets
+from tests.address_cleaning.noise import messy_addresses, rename_some_streets
 
 LABELLED = 2_000
 SPEED_ROUNDS = 5  # the set is matched this many times for the rate

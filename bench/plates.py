@@ -16,14 +16,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shared.crypto import Keyring
-from shared.db import make_engine
+from shared.core.crypto import Keyring
+from shared.core.db import make_engine
+from shared.core.migrate import upgrade_database
 from shared.demo import build_demo_town
-from shared.links import plate_link, plate_token, verify_plate_token
-from shared.migrate import upgrade_database
 from shared.models import DoorPlate, PlateKind, RecordStatus, Street
-from shared.plate_sheets import build_plate_sheet, plates_for_village
-from shared.qr import PlateLabel, plate_png
+from shared.places.links import plate_link, plate_token, verify_plate_token
+from shared.places.qr import PlateLabel, plate_png
+from shared.places.sheets import build_plate_sheet, plates_for_village
 
 PNG_COUNT = 300
 VERIFY_COUNT = 20_000

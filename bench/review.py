@@ -7,7 +7,7 @@ residences under 60 s). The demo has no declarations, so every current residence
 room with their real move-in date, as a town-wide re-declaration campaign would bring in.
 Submitting that many one at a time through `submit_residence` is the declare benchmark's
 business and would take minutes, so they are written in bulk, sealed as
-`shared.declaration_store.seal_payload` seals a submission (version 1, its event, no findings
+`shared.declarations.store.seal_payload` seals a submission (version 1, its event, no findings
 yet; the first payload is checked against `to_payload`). Then:
 
 - `rules_per_declaration_median`: `run_rules` over a sample of those declarations, each alone as
@@ -36,14 +36,12 @@ from typing import Any
 from sqlalchemy import Engine, Row, func, insert, select
 from sqlalchemy.orm import Session
 
-from shared.auth import StaffIdentity
-from shared.crypto import decrypt
-from shared.db import make_engine
-from shared.declaration_inputs import PersonInput, ResidenceInput, to_payload
-from shared.declaration_store import RECEIPT_ALPHABET, RECEIPT_LENGTH, EventAction, payload_of, seal_payload
-from shared.declarations import PUBLIC_ACTOR
+from shared.core.crypto import decrypt
+from shared.core.db import make_engine
+from shared.core.migrate import upgrade_database
+from shared.declarations.inputs import PersonInput, ResidenceInput, to_payload
+from shared.declarations.store import RECEIPT_ALPHABET, RECEIPT_LENGTH, EventAction, payload_of, seal_payload
 from shared.demo import build_demo_town
-from shared.migrate import upgrade_database
 from shared.models import (
     Building,
     DeclarantRole,
@@ -59,10 +57,12 @@ from shared.models import (
     Room,
     User,
 )
-from shared.plates import active_residence_filter
-from shared.review_queue import QueueFilters, list_queue
-from shared.rules import run_rules
-from shared.rules_recheck import recheck_all
+from shared.places.plates import active_residence_filter
+from shared.review.queue import QueueFilters, list_queue
+from shared.rules.checks import run_rules
+from shared.rules.recheck import recheck_all
+from shared.self_service.submit import PUBLIC_ACTOR
+from shared.staff.auth import StaffIdentity
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)

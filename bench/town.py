@@ -17,11 +17,11 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from shared.db import make_engine
+from shared.core.db import make_engine
+from shared.core.migrate import upgrade_database
 from shared.demo import build_demo_town
-from shared.migrate import upgrade_database
 from shared.models import DoorPlate
-from shared.plates import lookup_plate
+from shared.places.plates import lookup_plate
 
 LOOKUPS = 10_000
 TODAY = date(2026, 11, 25)

@@ -4,7 +4,7 @@ The gate is fixed by configuration (`MENPAI_GATE`, else `data/kiosk-gate.json` w
 administrator at the first start). A resident scans the pass on the start screen or the
 resident screen; visitors register; new tenants declare. Idle for `MENPAI_KIOSK_IDLE_SECONDS`
 (60 s), the kiosk forgets everything; while the database is out of reach it says so and retries,
-from its start screen (`shared.availability` decides what counts as out of reach).
+from its start screen (`shared.core.availability` decides what counts as out of reach).
 """
 
 import streamlit as st
@@ -14,9 +14,9 @@ from kiosk.config import configured_gate
 from kiosk.data import load_gate, note_outage, prepare_database
 from kiosk.kiosk_pages import resident, setup, start, tenant, visitor
 from kiosk.widgets import back_button, kiosk_chrome, unavailable
-from portal.i18n import LANG_KEY, t
-from shared.availability import is_database_unavailable
-from shared.gates import GateView
+from portal.ui.i18n import LANG_KEY, t
+from shared.core.availability import is_database_unavailable
+from shared.gate.gates import GateView
 
 RETRY_SECONDS = 3
 OUTAGE_KEY = "kiosk.outage_at"

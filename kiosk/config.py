@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from shared.config import get_settings
+from shared.core.config import get_settings
 
 GATE_ENV = "MENPAI_GATE"
 IDLE_ENV = "MENPAI_KIOSK_IDLE_SECONDS"

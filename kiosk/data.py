@@ -1,5 +1,5 @@
 """The kiosk's way to the database: migrations, its gate, and noting an outage
-(`shared.availability` tells an outage from a bug)."""
+(`shared.core.availability` tells an outage from a bug)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import logging
 
 import streamlit as st
 
-from shared.config import get_settings
-from shared.db import session_scope
-from shared.gates import GateView, find_gate
-from shared.migrate import upgrade_database
+from shared.core.config import get_settings
+from shared.core.db import session_scope
+from shared.core.migrate import upgrade_database
+from shared.gate.gates import GateView, find_gate
 
 log = logging.getLogger("menpai.kiosk")
 

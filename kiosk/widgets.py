@@ -8,7 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from kiosk import state
-from portal.i18n import LANG_KEY, language_switch, t
+from portal.ui.i18n import LANG_KEY, language_switch, t
 
 SCAN_KEY = "kiosk.scan"  # its container gets the class `st-key-kiosk-scan`
 PLATE_SCAN_KEY = "kiosk.scan_plate"

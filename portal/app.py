@@ -2,15 +2,15 @@
 
 Staff pages are added to the navigation only for the roles that may open them, so a typed URL
 of another role's page falls back to the plate page; each staff page also guards itself.
-While the database is out of reach every page says so and retries (portal/outage.py).
+While the database is out of reach every page says so and retries (portal/ui/outage.py).
 """
 
 import streamlit as st
 
-from portal.i18n import language_switch, t
-from portal.outage import is_outage, remembered_staff, show_unavailable, unless_database_is_down
-from portal.staff import current_staff
-from shared.migrate import upgrade_database
+from portal.ui.i18n import language_switch, t
+from portal.ui.outage import is_outage, remembered_staff, show_unavailable, unless_database_is_down
+from portal.ui.staff import current_staff
+from shared.core.migrate import upgrade_database
 from shared.models import Role
 
 st.set_page_config(page_title="门牌 Menpai · 麻涌镇", page_icon="🏠", layout="centered")
@@ -96,7 +96,7 @@ page = st.navigation(
                 "app_pages/receipt.py",
                 title=t("我的回执", "My receipt"),
                 icon=":material/receipt_long:",
-                url_path="receipt",  # shared.receipt_access.RECEIPT_PATH: receipt QR codes link here
+                url_path="receipt",  # receipt_access.RECEIPT_PATH: receipt QR codes link here
             ),
             # Reached from a plate page (they need its ?p= link), so not in the menu.
             *(

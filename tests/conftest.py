@@ -17,9 +17,9 @@ from hypothesis import settings
 from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session
 
-from shared import crypto, db
-from shared.config import get_settings
-from shared.migrate import upgrade_database
+from shared.core import crypto, db
+from shared.core.config import get_settings
+from shared.core.migrate import upgrade_database
 from shared.models import Base
 
 TEST_SECRET = "test-master-secret-not-for-production"
@@ -109,12 +109,11 @@ def db_url(_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
 @pytest.fixture
 def without_comparison_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     """Submit declarations with no comparison rule running: for tests about something else
-    (the rules have their own tests in tests/test_rules.py), where a finding such as a late
+    (the rules have their own tests in tests/rules/test_rules.py), where a finding such as a late
     move-in would only get in the way; a test may still register hooks of its own."""
-    import shared.declarations
-    import shared.rules
+    import shared.self_service.submit
 
-    monkeypatch.setattr(shared.declarations, "RULE_HOOKS", [])
+    monkeypatch.setattr(shared.self_service.submit, "COMPARISON_RULES", [])
 
 
 @pytest.fixture

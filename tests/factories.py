@@ -14,7 +14,8 @@ from typing import Any
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
-from shared.checkdigits import gb11643_check_char, uscc_check_char
+from shared.core.checkdigits import gb11643_check_char, uscc_check_char
+from shared.housing.people import seal_id_number, seal_phone
 from shared.models import (
     Building,
     DoorPlate,
@@ -30,7 +31,6 @@ from shared.models import (
     Village,
     VillageKind,
 )
-from shared.people import seal_id_number, seal_phone
 
 _serial = itertools.count(1)
 
@@ -421,8 +421,8 @@ def staff_identity(
     role: str = "officer", grids: Sequence[str] = (), *, username: str | None = None, user_id: int = 0
 ) -> Any:
     """A signed-in staff member as the portal keeps it (no account row needed by the services)."""
-    from shared.auth import StaffIdentity
     from shared.models import Role
+    from shared.staff.auth import StaffIdentity
 
     n = user_id or _next()
     name = username or f"{role}{n}"
@@ -434,9 +434,9 @@ def declare_residence(
 ) -> Any:
     """A tenant's own declaration in `room` (李四 unless `person=person_fields(...)` says
     otherwise), submitted at `now` as the portal would, flushed."""
-    from shared.declaration_fields import local_today
-    from shared.declaration_forms import validate_residence
-    from shared.declarations import submit_residence
+    from shared.declarations.fields import local_today
+    from shared.declarations.forms import validate_residence
+    from shared.self_service.submit import submit_residence
 
     data = validate_residence(residence_fields(room.id, **fields), today=local_today(now))
     plate_code = session.get(Building, room.building_id).plate_code  # type: ignore[union-attr]

@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url
 
-from shared.config import PROJECT_ROOT
+from shared.core.config import PROJECT_ROOT
 from tests.conftest import ON_POSTGRES
 
 START_SCRIPT = PROJECT_ROOT / "scripts" / "start-test-postgres"

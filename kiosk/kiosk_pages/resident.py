@@ -9,14 +9,14 @@ from kiosk import state
 from kiosk.camera import read_qr
 from kiosk.data import note_outage
 from kiosk.widgets import SCAN_KEY, back_button, scan_field, unavailable
-from portal.declare_state import escape_markdown
-from portal.i18n import current_lang, t
-from shared.availability import is_database_unavailable
-from shared.db import session_scope
-from shared.errors import DomainError
-from shared.gates import GateDecision, GateView
+from portal.declare.state import escape_markdown
+from portal.ui.i18n import current_lang, t
+from shared.core.availability import is_database_unavailable
+from shared.core.db import session_scope
+from shared.core.errors import DomainError
+from shared.gate.gates import GateDecision, GateView
+from shared.gate.passes import check_pass
 from shared.models import utcnow
-from shared.passes import check_pass
 
 RETRY_SECONDS = 3
 CAMERA_ON_KEY = "kiosk.camera_on"

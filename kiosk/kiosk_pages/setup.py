@@ -6,13 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from kiosk.config import GateAlreadySet, gate_file, save_gate
-from portal.i18n import current_lang, t
-from shared.audit import record_audit
-from shared.auth import authenticate, require_role
-from shared.db import session_scope
-from shared.errors import DomainError
-from shared.gates import list_gates
+from portal.ui.i18n import current_lang, t
+from shared.core.audit import record_audit
+from shared.core.db import session_scope
+from shared.core.errors import DomainError
+from shared.gate.gates import list_gates
 from shared.models import Role, utcnow
+from shared.staff.auth import authenticate, require_role
 
 
 def show() -> None:

@@ -7,8 +7,8 @@ import streamlit as st
 from kiosk import state
 from kiosk.kiosk_pages.resident import queue_scan
 from kiosk.widgets import SCAN_KEY, scan_field
-from portal.i18n import t
-from shared.gates import GateView
+from portal.ui.i18n import t
+from shared.gate.gates import GateView
 
 CHOICES = (
     (state.RESIDENT, ("住户通行", "Resident pass"), ":material/qr_code_scanner:"),

@@ -7,20 +7,20 @@ import streamlit as st
 
 from kiosk import state
 from kiosk.widgets import PLATE_SCAN_KEY, back_button, scan_field
-from portal.declare_sections import residence_section
-from portal.declare_state import DeclForm
-from portal.declare_submit import checked_submission, store_declaration
-from portal.i18n import t
-from shared.addresses import list_plate_numbers, list_streets
-from shared.db import session_scope
-from shared.declaration_fields import local_today
-from shared.declaration_forms import validate_residence
-from shared.declarations import submit_residence
-from shared.gates import GateView
-from shared.links import plate_param_from_scan
+from portal.declare.sections import residence_section
+from portal.declare.state import DeclForm
+from portal.declare.submit import checked_submission, store_declaration
+from portal.ui.i18n import t
+from shared.core.db import session_scope
+from shared.declarations.fields import local_today
+from shared.declarations.forms import validate_residence
+from shared.gate.gates import GateView
 from shared.models import utcnow
-from shared.plates import PlateLinkStatus, PlateView, lookup_plate, open_plate_link
-from shared.receipt_access import format_receipt_code, receipt_qr_png
+from shared.places.links import plate_param_from_scan
+from shared.places.plates import PlateLinkStatus, PlateView, lookup_plate, open_plate_link
+from shared.places.search import list_plate_numbers, list_streets
+from shared.self_service.receipt_access import format_receipt_code, receipt_qr_png
+from shared.self_service.submit import submit_residence
 
 PLATE_KEY = "kiosk.tenant.plate"  # the chosen plate's code
 NUMBER_KEY = "kiosk.tenant.number"

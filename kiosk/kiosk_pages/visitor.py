@@ -14,19 +14,19 @@ import streamlit as st
 from kiosk import state
 from kiosk.data import note_outage
 from kiosk.widgets import back_button, unavailable
-from portal.declare_state import escape_markdown
-from portal.i18n import LANG_KEY, current_lang, t
-from shared.addresses import list_plate_numbers, list_streets
-from shared.availability import is_database_unavailable
-from shared.codes import code_list
-from shared.db import session_scope
-from shared.declaration_fields import CHINA_TZ, local_today
-from shared.declaration_inputs import FormErrors
-from shared.gates import GateView
+from portal.declare.state import escape_markdown
+from portal.ui.i18n import LANG_KEY, current_lang, t
+from shared.core.availability import is_database_unavailable
+from shared.core.codes import code_list
+from shared.core.db import session_scope
+from shared.declarations.fields import CHINA_TZ, local_today
+from shared.declarations.inputs import FormErrors
+from shared.gate.gates import GateView
+from shared.gate.passes import pass_qr_png
+from shared.gate.visitors import VisitorPass, register_visitor
 from shared.models import utcnow
-from shared.passes import pass_qr_png
-from shared.plates import lookup_plate
-from shared.visitors import VisitorPass, register_visitor
+from shared.places.plates import lookup_plate
+from shared.places.search import list_plate_numbers, list_streets
 
 NS = "kiosk.visitor"
 PASS_KEY = f"{NS}._pass"

@@ -3,18 +3,18 @@
 import pandas as pd
 import streamlit as st
 
-from portal.i18n import current_lang, t
-from portal.staff import guard
-from shared.address_match_files import (
+from portal.ui.i18n import current_lang, t
+from portal.ui.staff import guard
+from shared.address_cleaning.files import (
     RESULT_HEADERS,
     REVIEW_YES,
     match_addresses_upload,
     result_file_name,
 )
-from shared.address_matching import AddressMatcher, build_matcher, index_fingerprint
-from shared.config import get_settings
-from shared.db import session_scope
-from shared.errors import DomainError
+from shared.address_cleaning.matching import AddressMatcher, build_matcher, index_fingerprint
+from shared.core.config import get_settings
+from shared.core.db import session_scope
+from shared.core.errors import DomainError
 from shared.models import Role
 
 RESULT_KEY = "address_matching.result"

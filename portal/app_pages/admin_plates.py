@@ -4,12 +4,12 @@ import io
 
 import streamlit as st
 
-from portal.i18n import t
-from portal.staff import guard
-from shared.addresses import list_streets, list_villages
-from shared.db import session_scope
+from portal.ui.i18n import t
+from portal.ui.staff import guard
+from shared.core.db import session_scope
 from shared.models import Role
-from shared.plate_sheets import build_plate_sheet, plates_for_village
+from shared.places.search import list_streets, list_villages
+from shared.places.sheets import build_plate_sheet, plates_for_village
 
 SHEET_KEY = "admin_plates.sheet"
 

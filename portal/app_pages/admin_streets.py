@@ -1,16 +1,16 @@
 """街路巷和门牌维护 (admin): rename a street, retire a plate for its successor, add a temporary
-plate. Nothing is deleted; the rules and the audit are in shared.maintenance."""
+plate. Nothing is deleted; the rules and the audit are in shared.places.maintenance."""
 
 import streamlit as st
 
-from portal.i18n import current_lang, t
-from portal.staff import guard
-from shared.addresses import list_streets, list_villages
-from shared.db import session_scope
-from shared.errors import DomainError
-from shared.maintenance import add_temporary_plate, rename_street, retire_plate
+from portal.ui.i18n import current_lang, t
+from portal.ui.staff import guard
+from shared.core.db import session_scope
+from shared.core.errors import DomainError
 from shared.models import Role, utcnow
-from shared.town_area import TOWN_BOUNDS
+from shared.places.maintenance import add_temporary_plate, rename_street, retire_plate
+from shared.places.search import list_streets, list_villages
+from shared.places.town_area import TOWN_BOUNDS
 
 NOTICE_KEY = "admin_streets.notice"
 RESET_KEY = "admin_streets.reset"

@@ -6,14 +6,14 @@ from datetime import timedelta
 
 import streamlit as st
 
-from portal.audit_widgets import audit_table, start_of
-from portal.export_widgets import audit_export, export_buttons
-from portal.i18n import t
-from portal.staff import guard
-from shared.audit_browse import AUDIT_ROLES, AuditFilters, audit_choices, list_audit
-from shared.db import session_scope
-from shared.declaration_fields import local_today
+from portal.supervision.audit import audit_table, start_of
+from portal.supervision.exports import audit_export, export_buttons
+from portal.ui.i18n import t
+from portal.ui.staff import guard
+from shared.core.db import session_scope
+from shared.declarations.fields import local_today
 from shared.models import utcnow
+from shared.reporting.audit_browse import AUDIT_ROLES, AuditFilters, audit_choices, list_audit
 
 PAGE_SIZE = 100
 

@@ -1,20 +1,20 @@
 """数据驾驶舱 (supervisor, admin): the town's figures per village, population by category, officers'
-load against the standard, charts and an XLSX export. Figures and definitions: shared.dashboard."""
+load against the standard, charts and an XLSX export. Figures and definitions: shared.reporting.dashboard."""
 
 import streamlit as st
 
-from portal.dashboard_widgets import (
+from portal.supervision.dashboard import (
     officer_table,
     population_columns,
     share_columns,
     town_metrics,
     village_table,
 )
-from portal.i18n import t
-from portal.staff import guard
-from shared.dashboard import OFFICER_STANDARD, dashboard_figures, dashboard_xlsx
-from shared.db import session_scope
+from portal.ui.i18n import t
+from portal.ui.staff import guard
+from shared.core.db import session_scope
 from shared.models import Role, utcnow
+from shared.reporting.dashboard import OFFICER_STANDARD, dashboard_figures, dashboard_xlsx
 
 guard(Role.SUPERVISOR, Role.ADMIN)
 st.set_page_config(layout="wide")

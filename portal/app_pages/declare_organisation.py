@@ -2,15 +2,15 @@
 
 import streamlit as st
 
-from portal.declare_sections import organisation_section
-from portal.declare_state import DeclForm
-from portal.declare_submit import checked_submission, show_declared, store_declaration
-from portal.i18n import t
-from portal.plate_access import back_to_plate, open_declaring_plate
-from shared.declaration_fields import local_today
-from shared.declaration_forms import validate_organisation
-from shared.declarations import submit_organisation
+from portal.declare.plate_access import back_to_plate, open_declaring_plate
+from portal.declare.sections import organisation_section
+from portal.declare.state import DeclForm
+from portal.declare.submit import checked_submission, show_declared, store_declaration
+from portal.ui.i18n import t
+from shared.declarations.fields import local_today
+from shared.declarations.forms import validate_organisation
 from shared.models import utcnow
+from shared.self_service.submit import submit_organisation
 
 plate = open_declaring_plate()
 form = DeclForm("organisation", owner=plate.code)

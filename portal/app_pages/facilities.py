@@ -1,15 +1,14 @@
 """实有设施 (supervisor, admin): a department's register uploaded with row errors shown, the
-list with filters, and one facility edited or retired. Rules are in shared.facilities."""
+list with filters, and one facility edited or retired. Rules are in shared.facilities.records."""
 
 import streamlit as st
 
-from portal.facility_widgets import code_choices, edit_form, error_rows, field_label, list_rows
-from portal.i18n import current_lang, t
-from portal.staff import guard
-from shared.addresses import list_villages
-from shared.db import session_scope
-from shared.errors import DomainError
-from shared.facilities import (
+from portal.supervision.facilities import code_choices, edit_form, error_rows, field_label, list_rows
+from portal.ui.i18n import current_lang, t
+from portal.ui.staff import guard
+from shared.core.db import session_scope
+from shared.core.errors import DomainError
+from shared.facilities.records import (
     facility_template,
     import_facilities,
     list_facilities,
@@ -17,6 +16,7 @@ from shared.facilities import (
     update_facility,
 )
 from shared.models import Role, utcnow
+from shared.places.search import list_villages
 
 REPORT_KEY = "facilities.report"
 NOTICE_KEY = "facilities.notice"

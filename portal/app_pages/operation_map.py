@@ -5,11 +5,11 @@ declarations on one map; officers see their own grids. Panning and clicking stay
 import streamlit as st
 from streamlit_folium import st_folium
 
-from portal.i18n import current_lang, lang_query, t
-from portal.staff import guard
-from shared.db import session_scope
+from portal.ui.i18n import current_lang, lang_query, t
+from portal.ui.staff import guard
+from shared.core.db import session_scope
 from shared.models import Role, utcnow
-from shared.operation_map import LAYERS, build_operation_map, map_scope
+from shared.reporting.operation_map import LAYERS, build_operation_map, map_scope
 
 staff = guard(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 st.set_page_config(layout="wide")

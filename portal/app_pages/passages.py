@@ -6,15 +6,15 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from portal.i18n import current_lang, t
-from portal.pass_widgets import local_time, passage_export
-from portal.staff import guard
-from shared.addresses import list_villages
-from shared.db import session_scope
-from shared.declaration_fields import CHINA_TZ, local_today
-from shared.gates import list_gates
+from portal.receipt.pass_widgets import local_time, passage_export
+from portal.ui.i18n import current_lang, t
+from portal.ui.staff import guard
+from shared.core.db import session_scope
+from shared.declarations.fields import CHINA_TZ, local_today
+from shared.gate.gates import list_gates
+from shared.gate.passages import ExportFormat, PassageFilters, list_passages, short_subject
 from shared.models import PassageResult, Role, utcnow
-from shared.passages import ExportFormat, PassageFilters, list_passages, short_subject
+from shared.places.search import list_villages
 
 SHOWN = 1000
 staff = guard(Role.SUPERVISOR, Role.ADMIN)

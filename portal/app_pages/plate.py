@@ -4,14 +4,14 @@ from datetime import date
 
 import streamlit as st
 
-from portal.i18n import current_lang, t
-from portal.plate_access import refuse_plate_link
-from portal.widgets import mini_map, phone_text, search_hint
-from shared.codes import label
-from shared.db import session_scope
-from shared.links import PLATE_PARAM, plate_link_query
+from portal.declare.plate_access import refuse_plate_link
+from portal.ui.i18n import current_lang, t
+from portal.ui.widgets import mini_map, phone_text, search_hint
+from shared.core.codes import label
+from shared.core.db import session_scope
 from shared.models import PlateKind
-from shared.plates import PlateLinkStatus, open_plate_link
+from shared.places.links import PLATE_PARAM, plate_link_query
+from shared.places.plates import PlateLinkStatus, open_plate_link
 
 token = st.query_params.get(PLATE_PARAM)
 if not token:

@@ -3,9 +3,7 @@ see where it stands, correct and resubmit it, declare the move-out, confirm tena
 
 import streamlit as st
 
-from portal.i18n import t
-from portal.pass_widgets import show_resident_pass, show_visitors
-from portal.receipt_actions import (
+from portal.receipt.actions import (
     NOTICE,
     confirm_tenants,
     correction_form,
@@ -13,8 +11,10 @@ from portal.receipt_actions import (
     move_out_form,
     opened_receipt,
 )
-from portal.receipt_widgets import show_declared, show_people, show_status, show_timeline
-from shared.declaration_fields import local_today
+from portal.receipt.pass_widgets import show_resident_pass, show_visitors
+from portal.receipt.widgets import show_declared, show_people, show_status, show_timeline
+from portal.ui.i18n import t
+from shared.declarations.fields import local_today
 from shared.models import utcnow
 
 st.header(t("我的回执", "My receipt"))

@@ -6,9 +6,8 @@ and phones in clear (audited)."""
 
 import streamlit as st
 
-from portal.i18n import current_lang, t
-from portal.review_actions import decision_box, passes_box, reveal_box
-from portal.review_widgets import (
+from portal.review.actions import decision_box, passes_box, reveal_box
+from portal.review.widgets import (
     ID_PARAM,
     QUEUE_PAGE,
     changes,
@@ -21,13 +20,14 @@ from portal.review_widgets import (
     state_label,
     timeline,
 )
-from portal.staff import guard
-from portal.widgets import mini_map
-from shared.db import session_scope
-from shared.errors import DomainError
+from portal.ui.i18n import current_lang, t
+from portal.ui.staff import guard
+from portal.ui.widgets import mini_map
+from shared.core.db import session_scope
+from shared.core.errors import DomainError
 from shared.models import Role, utcnow
-from shared.receipt_view import KIND_LABELS
-from shared.review import get_detail
+from shared.review.decisions import get_detail
+from shared.self_service.receipt_view import KIND_LABELS
 
 staff = guard(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 lang = current_lang()

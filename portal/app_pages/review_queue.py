@@ -4,15 +4,15 @@ items without findings can be approved together after a confirmation."""
 
 import streamlit as st
 
-from portal.export_widgets import export_buttons, queue_export
-from portal.i18n import t
-from portal.review_actions import bulk_approve_box
-from portal.review_widgets import open_detail, queue_table, rule_label, show_flash, state_label
-from portal.staff import guard
-from shared.db import session_scope
+from portal.review.actions import bulk_approve_box
+from portal.review.widgets import open_detail, queue_table, rule_label, show_flash, state_label
+from portal.supervision.exports import export_buttons, queue_export
+from portal.ui.i18n import t
+from portal.ui.staff import guard
+from shared.core.db import session_scope
 from shared.models import DeclarationStatus, Role, utcnow
-from shared.review_queue import PENDING_STATES, STATE_LABELS, QueueFilters, list_queue
-from shared.review_scope import filter_choices
+from shared.review.queue import PENDING_STATES, STATE_LABELS, QueueFilters, list_queue
+from shared.review.scope import filter_choices
 
 PAGE_SIZE = 50
 

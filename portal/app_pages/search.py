@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from portal.i18n import t
-from shared.addresses import list_plate_numbers, list_streets, list_villages, search_addresses
-from shared.db import session_scope
-from shared.links import plate_link_query
+from portal.ui.i18n import t
+from shared.core.db import session_scope
+from shared.places.links import plate_link_query
+from shared.places.search import list_plate_numbers, list_streets, list_villages, search_addresses
 
 st.header(t("查找地址", "Find an address"))
 

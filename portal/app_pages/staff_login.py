@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from portal.i18n import t
-from portal.staff import current_staff, sign_in_form, sign_out
-from shared.auth import IDLE_TIMEOUT, ROLE_NAMES
+from portal.ui.i18n import t
+from portal.ui.staff import current_staff, sign_in_form, sign_out
+from shared.staff.auth import IDLE_TIMEOUT, ROLE_NAMES
 
 staff = current_staff()
 if staff is None:

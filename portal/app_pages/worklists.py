@@ -4,12 +4,12 @@ soon, and records with no position on the map, in the staff member's grids."""
 import pandas as pd
 import streamlit as st
 
-from portal.i18n import t
-from portal.review_widgets import local_time
-from portal.staff import guard
-from shared.db import session_scope
+from portal.review.widgets import local_time
+from portal.ui.i18n import t
+from portal.ui.staff import guard
+from shared.core.db import session_scope
 from shared.models import Role, utcnow
-from shared.worklists import (
+from shared.review.worklists import (
     ENDING_WITHIN_DAYS,
     records_without_coordinates,
     rental_visit_days,

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from shared.codes import VillageRow
-from shared.crypto import Keyring
+from shared.core.codes import VillageRow
+from shared.core.crypto import Keyring
 from shared.demo.identity import Numbers
 
 Row = dict[str, Any]

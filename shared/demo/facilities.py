@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from shared.codes import VillageRow, code_list
+from shared.core.codes import VillageRow, code_list
 from shared.demo.context import Build, Site
 from shared.demo.geo import Rect
 from shared.models import RecordStatus

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from shared.codes import VillageRow
+from shared.core.codes import VillageRow
 from shared.demo.context import (
     APARTMENT,
     FACTORY,

@@ -1,7 +1,7 @@
 """Valid-looking numbers for demo records: identity documents, phones, credit codes.
 
-Every number is built to pass the project's own validators (shared.validate): the check
-characters come from shared.checkdigits, and uniqueness is kept by the `Numbers` registry
+Every number is built to pass the project's own validators (shared.core.validate): the check
+characters come from shared.core.checkdigits, and uniqueness is kept by the `Numbers` registry
 so the unique blind indexes never collide.
 """
 
@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date
 
-from shared.checkdigits import gb11643_check_char, uscc_check_char
+from shared.core.checkdigits import gb11643_check_char, uscc_check_char
 
 # Mainland mobile prefixes that phonenumbers accepts as mobiles (REFERENCE.md).
 MOBILE_PREFIXES = (

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from shared.codes import VillageRow
+from shared.core.codes import VillageRow
 from shared.demo import names
 from shared.demo.context import Build
+from shared.housing.people import seal_phone
 from shared.models import OrganisationStatus
-from shared.people import seal_phone
 
 COMPANY = "91"
 INDIVIDUAL_BUSINESS = "92"

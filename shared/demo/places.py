@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from shared.codes import VillageRow
+from shared.core.codes import VillageRow
 from shared.demo import names
 from shared.demo.context import Build, Site
 from shared.demo.geo import Rect

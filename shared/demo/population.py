@@ -16,8 +16,8 @@ from itertools import accumulate
 
 from shared.demo import names, regions
 from shared.demo.context import Build, Site
+from shared.housing.people import seal_id_number, seal_phone
 from shared.models import PersonCategory
-from shared.people import seal_id_number, seal_phone
 
 ADULT_AGE = 16  # from here on a person carries a phone and may work
 PHONE_SHARE = 0.97

@@ -16,10 +16,10 @@ from typing import Literal
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from shared.accounts import create_user
-from shared.audit import record_audit
-from shared.codes import VillageRow, load_villages
-from shared.crypto import get_keyring
+from shared.core.audit import record_audit
+from shared.core.codes import VillageRow, load_villages
+from shared.core.crypto import get_keyring
+from shared.core.errors import DomainError
 from shared.demo.context import HOUSE, Build, Site
 from shared.demo.facilities import GridPlace, add_facilities, add_gates
 from shared.demo.geo import village_areas
@@ -34,7 +34,6 @@ from shared.demo.places import (
 )
 from shared.demo.population import Family, add_local_family
 from shared.demo.tenants import Employers, fill_rooms
-from shared.errors import DomainError
 from shared.models import (
     Base,
     Building,
@@ -52,6 +51,7 @@ from shared.models import (
     Village,
     VillageKind,
 )
+from shared.staff.accounts import create_user
 
 Scale = Literal["small", "town"]
 Progress = Callable[[str, int, int], None]

@@ -1,12 +1,12 @@
-"""Alembic environment: runs against the connection `shared.db.migrate` hands in, or the
+"""Alembic environment: runs against the connection `shared.core.db.migrate` hands in, or the
 configured DATABASE_URL when called from the alembic command line."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from shared.config import get_settings
-from shared.db import make_engine
+from shared.core.config import get_settings
+from shared.core.db import make_engine
 from shared.models import Base
 
 config = context.config

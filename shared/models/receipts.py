@@ -14,7 +14,7 @@ class ReceiptAttempt(Base):
     """One failed receipt look-up. The receipt code tried and the client are stored as blind
     indexes: a mistyped code is often someone's real code, and the client key may be an IP.
 
-    Rows are counters, not records: `shared.receipt_access.purge_receipt_attempts` may delete
+    Rows are counters, not records: `shared.self_service.receipt_access.purge_receipt_attempts` may delete
     the ones older than every rate-limit window.
     """
 

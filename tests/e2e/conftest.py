@@ -22,11 +22,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.config import PROJECT_ROOT, get_settings
-from shared.crypto import get_keyring
-from shared.db import make_engine
+from shared.core.config import PROJECT_ROOT, get_settings
+from shared.core.crypto import get_keyring
+from shared.core.db import make_engine
+from shared.core.migrate import upgrade_database
 from shared.demo import build_demo_town
-from shared.migrate import upgrade_database
 from tests.conftest import TEST_SECRET
 
 CHROMIUM_ARGS = [

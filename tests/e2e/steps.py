@@ -26,7 +26,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shared.db import make_engine
+from shared.core.db import make_engine
 from shared.models import Building, DoorPlate, RecordStatus, Room
 
 PAGE_TIMEOUT_MS = 30_000

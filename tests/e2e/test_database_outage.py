@@ -21,14 +21,14 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.availability import UNAVAILABLE_EN, UNAVAILABLE_ZH
-from shared.config import get_settings
-from shared.crypto import get_keyring
-from shared.db import make_engine
+from shared.core.availability import UNAVAILABLE_EN, UNAVAILABLE_ZH
+from shared.core.config import get_settings
+from shared.core.crypto import get_keyring
+from shared.core.db import make_engine
+from shared.core.migrate import upgrade_database
 from shared.demo import build_demo_town
-from shared.links import plate_link
-from shared.migrate import upgrade_database
 from shared.models import DoorPlate, Gate, RecordStatus
+from shared.places.links import plate_link
 from tests.conftest import TEST_SECRET
 from tests.e2e.conftest import KIOSK_ARGS, start_streamlit
 from tests.private_postgres import PrivateCluster, only_in_sqlite_run, private_postgres

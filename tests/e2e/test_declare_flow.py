@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from shared.links import plate_link
+from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
 from tests.e2e.steps import PAGE_TIMEOUT_MS, PHONE, declare_as_tenant, plate_with_rooms
 from tests.factories import make_id_number

@@ -15,10 +15,10 @@ from playwright.sync_api import Browser, Page, Playwright, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.db import make_engine
-from shared.gates import PLACE_COLUMNS, find_gate, join_place, place_of
+from shared.core.db import make_engine
+from shared.gate.gates import PLACE_COLUMNS, find_gate, join_place, place_of
+from shared.gate.passes import issue_pass, pass_qr_png, pass_token
 from shared.models import Residence, Room, utcnow
-from shared.passes import issue_pass, pass_qr_png, pass_token
 from tests.e2e.conftest import CHROMIUM_ARGS, RunningApp
 
 PAGE_TIMEOUT_MS = 30_000

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shared.db import make_engine
-from shared.links import plate_link
+from shared.core.db import make_engine
 from shared.models import Declaration
+from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
 from tests.e2e.steps import Visit, declare_at_once, plates_with_rooms
 from tests.factories import make_id_number

@@ -8,9 +8,9 @@ from playwright.sync_api import Page, Request, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.db import make_engine
-from shared.links import plate_link
+from shared.core.db import make_engine
 from shared.models import DoorPlate, RecordStatus
+from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
 
 PAGE_TIMEOUT_MS = 30_000

@@ -12,11 +12,11 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from shared.db import make_engine
-from shared.declaration_fields import local_today
-from shared.links import plate_link
+from shared.core.db import make_engine
+from shared.declarations.fields import local_today
 from shared.models import Building, Declaration, DoorPlate, RecordStatus, Residence, Room, User, utcnow
-from shared.plates import lookup_plate
+from shared.places.links import plate_link
+from shared.places.plates import lookup_plate
 from tests.e2e.conftest import RunningApp
 from tests.e2e.steps import choose, settle
 from tests.factories import declare_residence, make_id_number, person_fields

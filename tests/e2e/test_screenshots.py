@@ -22,12 +22,12 @@ from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.config import PROJECT_ROOT
-from shared.db import make_engine
-from shared.declaration_fields import local_today
+from shared.core.config import PROJECT_ROOT
+from shared.core.db import make_engine
+from shared.declarations.fields import local_today
 from shared.demo.town import DEMO_ACCOUNTS
-from shared.links import plate_link
 from shared.models import Building, DoorPlate, RecordStatus, Room, User, utcnow
+from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
 from tests.e2e.steps import (
     PAGE_TIMEOUT_MS,

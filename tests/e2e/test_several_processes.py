@@ -29,12 +29,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy.orm import Session
 
-from shared.config import PROJECT_ROOT
-from shared.db import make_engine
+from shared.core.config import PROJECT_ROOT
+from shared.core.db import make_engine
+from shared.core.migrate import upgrade_database
 from shared.demo import build_demo_town
-from shared.links import plate_link
-from shared.migrate import upgrade_database
-from shared.receipt_access import receipt_link
+from shared.places.links import plate_link
+from shared.self_service.receipt_access import receipt_link
 from tests.conftest import TEST_SECRET
 from tests.e2e.conftest import free_port, start_streamlit, wait_until_healthy
 from tests.e2e.steps import PAGE_TIMEOUT_MS, PHONE, declare_as_tenant, plates_with_rooms, wait_for_plate_page

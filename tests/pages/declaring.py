@@ -9,10 +9,10 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from shared.config import PROJECT_ROOT
-from shared.declaration_fields import local_today
-from shared.links import plate_token
+from shared.core.config import PROJECT_ROOT
+from shared.declarations.fields import local_today
 from shared.models import utcnow
+from shared.places.links import plate_token
 
 PORTAL = str(PROJECT_ROOT / "portal" / "app.py")
 _WIDGET_KINDS = ("text_input", "selectbox", "date_input", "checkbox", "multiselect", "number_input")

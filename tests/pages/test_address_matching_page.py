@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.staff import IDENTITY_KEY, LAST_SEEN_KEY
-from shared.accounts import create_user
-from shared.address_match_files import RESULT_HEADERS, REVIEW_YES
-from shared.auth import StaffIdentity
-from shared.config import PROJECT_ROOT
+from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
+from shared.address_cleaning.files import RESULT_HEADERS, REVIEW_YES
+from shared.core.config import PROJECT_ROOT
 from shared.models import Role, User, utcnow
+from shared.staff.accounts import create_user
+from shared.staff.auth import StaffIdentity
 from tests.factories import make_plate, make_street, make_village, table_xlsx
 
 PAGE = str(PROJECT_ROOT / "portal" / "app_pages" / "address_matching.py")

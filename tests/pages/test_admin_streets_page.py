@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.staff import IDENTITY_KEY, LAST_SEEN_KEY
-from shared.accounts import create_user
-from shared.auth import StaffIdentity
-from shared.config import PROJECT_ROOT
+from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
+from shared.core.config import PROJECT_ROOT
 from shared.models import DoorPlate, PlateKind, RecordStatus, Role, Street, User, utcnow
+from shared.staff.accounts import create_user
+from shared.staff.auth import StaffIdentity
 from tests.factories import make_grid_area, make_plate, make_street, make_village
 
 PAGE = str(PROJECT_ROOT / "portal" / "app_pages" / "admin_streets.py")

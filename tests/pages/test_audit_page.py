@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.staff import IDENTITY_KEY, LAST_SEEN_KEY
-from shared.accounts import create_user
-from shared.audit import record_audit
-from shared.auth import StaffIdentity
-from shared.config import PROJECT_ROOT
+from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
+from shared.core.audit import record_audit
+from shared.core.config import PROJECT_ROOT
 from shared.models import AuditLog, Role, User, utcnow
+from shared.staff.accounts import create_user
+from shared.staff.auth import StaffIdentity
 from tests.factories import TENANT_ID
 from tests.pages.test_staff_pages import is_in_navigation, portal, sign_in, texts
 

@@ -11,11 +11,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal import tenant_upload
-from shared.declaration_store import payload_of
-from shared.landlord_upload import parse_tenant_upload, tenant_template
+from portal.declare import tenant_upload
+from shared.declarations.store import payload_of
 from shared.models import Declaration, DeclarationKind
-from shared.receipt_access import format_receipt_code
+from shared.self_service.landlord_upload import parse_tenant_upload, tenant_template
+from shared.self_service.receipt_access import format_receipt_code
 from tests.factories import (
     LANDLORD_ID,
     TENANT_ID,

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.declaration_store import payload_of
+from shared.declarations.store import payload_of
 from shared.models import Declaration, DeclarationKind
-from shared.receipt_access import format_receipt_code
+from shared.self_service.receipt_access import format_receipt_code
 from tests.factories import make_building, make_id_number, make_plate, make_room, make_uscc
 from tests.pages.declaring import click, fill, open_page, texts, value_of
 

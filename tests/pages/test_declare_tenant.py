@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shared.declaration_store import payload_of
-from shared.links import plate_token
+from shared.declarations.store import payload_of
 from shared.models import Declaration, DeclarationKind
-from shared.receipt_access import format_receipt_code
+from shared.places.links import plate_token
+from shared.self_service.receipt_access import format_receipt_code
 from tests.factories import CHILD_ID, TENANT_ID, make_building, make_grid, make_plate, make_room, make_street
 from tests.pages.declaring import click, fill, open_page, texts, today, value_of
 

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.staff import IDENTITY_KEY, LAST_SEEN_KEY
-from shared.accounts import create_user
-from shared.auth import StaffIdentity
-from shared.config import PROJECT_ROOT
+from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
+from shared.core.config import PROJECT_ROOT
 from shared.models import AuditLog, Facility, RecordStatus, Role, User, utcnow
+from shared.staff.accounts import create_user
+from shared.staff.auth import StaffIdentity
 from tests.factories import FACILITY_HEADERS_ZH, facility_row, make_facility, make_village, table_csv
 
 PAGE = str(PROJECT_ROOT / "portal" / "app_pages" / "facilities.py")

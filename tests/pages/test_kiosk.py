@@ -22,10 +22,9 @@ from streamlit.testing.v1 import AppTest
 
 from kiosk import state
 from kiosk.config import GATE_ENV, gate_file
-from shared import db
-from shared.accounts import create_user
-from shared.config import PROJECT_ROOT
-from shared.links import plate_link
+from shared.core import db
+from shared.core.config import PROJECT_ROOT
+from shared.gate.passes import issue_pass, pass_qr_png, pass_token, revoke_pass
 from shared.models import (
     AuditLog,
     Declaration,
@@ -37,7 +36,8 @@ from shared.models import (
     Visitor,
     utcnow,
 )
-from shared.passes import issue_pass, pass_qr_png, pass_token, revoke_pass
+from shared.places.links import plate_link
+from shared.staff.accounts import create_user
 from tests.factories import (
     TENANT_ID,
     make_building,

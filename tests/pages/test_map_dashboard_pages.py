@@ -14,12 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.staff import IDENTITY_KEY, LAST_SEEN_KEY
-from shared.auth import StaffIdentity
-from shared.config import PROJECT_ROOT
+from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
+from shared.core.config import PROJECT_ROOT
 from shared.demo import build_demo_town
-from shared.mapping import folium_cdn_defaults
 from shared.models import User, utcnow
+from shared.reporting.mapping import folium_cdn_defaults
+from shared.staff.auth import StaffIdentity
 
 PAGES = PROJECT_ROOT / "portal" / "app_pages"
 MAP, DASHBOARD = "operation_map.py", "dashboard.py"

@@ -11,13 +11,13 @@ import streamlit as st
 from sqlalchemy import create_engine
 from streamlit.testing.v1 import AppTest
 
-import shared.migrate
-import shared.plates
-from portal.outage import OUTAGE_KEY
-from shared import db
-from shared.availability import UNAVAILABLE_EN, UNAVAILABLE_ZH
-from shared.config import PROJECT_ROOT
-from shared.links import plate_link_query
+import shared.core.migrate
+import shared.places.plates
+from portal.ui.outage import OUTAGE_KEY
+from shared.core import db
+from shared.core.availability import UNAVAILABLE_EN, UNAVAILABLE_ZH
+from shared.core.config import PROJECT_ROOT
+from shared.places.links import plate_link_query
 from tests.factories import make_plate
 
 PORTAL = str(PROJECT_ROOT / "portal" / "app.py")
@@ -33,13 +33,13 @@ def lose_database(monkeypatch: pytest.MonkeyPatch) -> None:
 
     broken = create_engine("sqlite://", creator=refuse)
     monkeypatch.setattr(db, "get_engine", lambda url=None: broken)
-    monkeypatch.setattr(shared.migrate, "get_engine", lambda url=None: broken)
+    monkeypatch.setattr(shared.core.migrate, "get_engine", lambda url=None: broken)
     db.get_session_factory.cache_clear()
 
 
 def regain_database(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(db, "get_engine", GET_ENGINE)
-    monkeypatch.setattr(shared.migrate, "get_engine", GET_ENGINE)
+    monkeypatch.setattr(shared.core.migrate, "get_engine", GET_ENGINE)
     db.get_session_factory.cache_clear()
 
 
@@ -93,7 +93,7 @@ def test_a_bug_is_not_passed_off_as_an_outage(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ValueError("a bug")
 
-    monkeypatch.setattr(shared.plates, "open_plate_link", broken)
+    monkeypatch.setattr(shared.places.plates, "open_plate_link", broken)
     at = AppTest.from_file(PORTAL, default_timeout=30)
     at.query_params.update(plate_query)
     at.run()

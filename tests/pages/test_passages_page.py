@@ -13,13 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.staff import IDENTITY_KEY, LAST_SEEN_KEY
-from shared.accounts import create_user
-from shared.auth import StaffIdentity
-from shared.config import PROJECT_ROOT
+from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
+from shared.core.config import PROJECT_ROOT
+from shared.gate.passages import PassageFilters
+from shared.gate.passes import check_pass, issue_pass, pass_token
 from shared.models import AuditLog, PassageResult, Role, User, utcnow
-from shared.passages import PassageFilters
-from shared.passes import check_pass, issue_pass, pass_token
+from shared.staff.accounts import create_user
+from shared.staff.auth import StaffIdentity
 from tests.factories import (
     make_building,
     make_gate,
@@ -104,7 +104,7 @@ def test_filters_narrow_the_table(logged: dict[str, Any]) -> None:
 def test_export_is_made_on_download_with_the_filters_and_audited(
     session: Session, logged: dict[str, Any]
 ) -> None:
-    from portal.pass_widgets import passage_export
+    from portal.receipt.pass_widgets import passage_export
 
     build = passage_export(PassageFilters(gate_id=logged["east"]), "csv", "supervisor")
     session.expire_all()
@@ -120,11 +120,11 @@ def test_export_is_made_on_download_with_the_filters_and_audited(
 
 def receipt_widgets(declaration_id: int, receipt_code: str) -> None:
     """What the receipt page does with a receipt it opened: both gate widgets."""
-    from portal.pass_widgets import show_resident_pass, show_visitors
-    from shared.db import session_scope
-    from shared.declaration_store import payload_of
+    from portal.receipt.pass_widgets import show_resident_pass, show_visitors
+    from shared.core.db import session_scope
+    from shared.declarations.store import payload_of
     from shared.models import Declaration
-    from shared.receipt_view import build_receipt_view
+    from shared.self_service.receipt_view import build_receipt_view
 
     with session_scope() as session:
         declaration = session.get(Declaration, declaration_id)
@@ -144,10 +144,10 @@ def widgets_of(declaration: Any) -> AppTest:
 @pytest.fixture
 def approved(session: Session, without_comparison_rules: None) -> dict[str, Any]:
     """An approved tenant's residence and an approved landlord's rental of the same room."""
-    from shared.declaration_fields import local_today
-    from shared.declaration_forms import validate_rental
-    from shared.declarations import submit_rental
-    from shared.review import approve
+    from shared.declarations.fields import local_today
+    from shared.declarations.forms import validate_rental
+    from shared.review.decisions import approve
+    from shared.self_service.submit import submit_rental
     from tests.factories import declare_residence, rental_fields, staff_identity
 
     village = make_village(session, name="麻一村")
@@ -190,7 +190,7 @@ def test_approved_tenant_sees_the_pass_qr_on_the_receipt(approved: dict[str, Any
 
 
 def test_landlord_sees_recent_visitors_masked(session: Session, approved: dict[str, Any]) -> None:
-    from shared.visitors import register_visitor
+    from shared.gate.visitors import register_visitor
     from tests.factories import make_id_number
 
     register_visitor(

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from shared.config import PROJECT_ROOT
-from shared.links import plate_token
+from shared.core.config import PROJECT_ROOT
 from shared.models import PlateKind, RecordStatus, Residence
+from shared.places.links import plate_token
 from tests.factories import make_building, make_grid, make_person, make_plate, make_room, make_street
 
 PORTAL = str(PROJECT_ROOT / "portal" / "app.py")

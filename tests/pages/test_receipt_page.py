@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.declaration_forms import validate_organisation, validate_rental, validate_residence
-from shared.declaration_store import payload_of
-from shared.declarations import submit_organisation, submit_rental, submit_residence
+from shared.declarations.forms import validate_organisation, validate_rental, validate_residence
+from shared.declarations.store import payload_of
 from shared.models import Declaration, DeclarationEvent, DeclarationStatus, DeclarationVersion, utcnow
-from shared.receipt_access import format_receipt_code
-from shared.receipt_view import STATUS_LABELS
-from shared.receipts import request_correction
+from shared.self_service.receipt_access import format_receipt_code
+from shared.self_service.receipt_view import STATUS_LABELS
+from shared.self_service.receipts import request_correction
+from shared.self_service.submit import submit_organisation, submit_rental, submit_residence
 from tests.factories import (
     LANDLORD_ID,
     TENANT_ID,

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from shared.accounts import create_user
-from shared.declaration_fields import local_today
+from shared.declarations.fields import local_today
 from shared.models import Declaration, Role, Room, Village, utcnow
+from shared.staff.accounts import create_user
 from tests.factories import (
     declare_residence,
     make_building,

@@ -12,10 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.staff import IDENTITY_KEY, LAST_SEEN_KEY
-from shared.accounts import create_user
-from shared.auth import StaffIdentity
-from shared.declaration_fields import local_today
+from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
+from shared.declarations.fields import local_today
+from shared.gate.passes import pass_for_receipt
 from shared.models import (
     AuditLog,
     Declaration,
@@ -27,8 +26,9 @@ from shared.models import (
     User,
     utcnow,
 )
-from shared.passes import pass_for_receipt
-from shared.review import approve
+from shared.review.decisions import approve
+from shared.staff.accounts import create_user
+from shared.staff.auth import StaffIdentity
 from tests.factories import (
     TENANT_ID,
     declare_residence,
@@ -54,8 +54,8 @@ def review_router() -> None:
     temporary file, so the pages are given by absolute path)."""
     import streamlit as st
 
-    from portal.i18n import language_switch
-    from shared.config import PROJECT_ROOT
+    from portal.ui.i18n import language_switch
+    from shared.core.config import PROJECT_ROOT
 
     pages = PROJECT_ROOT / "portal" / "app_pages"
     language_switch()
@@ -130,7 +130,7 @@ def open_item(at: AppTest, declaration: Declaration) -> AppTest:
 
 
 def page(name: str) -> Any:
-    from shared.config import PROJECT_ROOT
+    from shared.core.config import PROJECT_ROOT
 
     return PROJECT_ROOT / "portal" / "app_pages" / name
 

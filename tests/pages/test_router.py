@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from shared.accounts import create_user
 from shared.models import Role
+from shared.staff.accounts import create_user
 from tests.pages.test_staff_pages import is_in_navigation, portal, sign_in
 
 PASSWORD = "router-password-2026"

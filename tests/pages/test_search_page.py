@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from shared.config import PROJECT_ROOT
-from shared.links import verify_plate_token
+from shared.core.config import PROJECT_ROOT
+from shared.places.links import verify_plate_token
 from tests.factories import make_plate, make_street, make_village
 
 

@@ -12,11 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.staff import IDENTITY_KEY, LAST_SEEN_KEY
-from shared.accounts import create_user
-from shared.auth import MAX_FAILED_LOGINS, StaffIdentity
-from shared.config import PROJECT_ROOT
+from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
+from shared.core.config import PROJECT_ROOT
 from shared.models import AuditLog, Role, User, utcnow
+from shared.staff.accounts import create_user
+from shared.staff.auth import MAX_FAILED_LOGINS, StaffIdentity
 from tests.factories import make_plate, make_street, make_village
 
 PORTAL = PROJECT_ROOT / "portal"

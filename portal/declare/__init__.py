@@ -1,0 +1,1 @@
+"""The declaration forms a resident fills (also used by the kiosk's new-tenant form)."""

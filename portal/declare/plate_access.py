@@ -1,0 +1,69 @@
+"""Opening the plate a page works on from its signed `?p=` link, and the one refusal shown for a
+link that is broken, forged or for a plate we do not have (the plate page and the declaration
+pages say the same thing)."""
+
+from datetime import date
+
+import streamlit as st
+
+from portal.ui.i18n import t
+from portal.ui.widgets import search_hint
+from shared.core.db import session_scope
+from shared.places.links import PLATE_PARAM, plate_link_query
+from shared.places.plates import PlateLinkStatus, PlateView, open_plate_link
+
+
+def refuse_plate_link() -> None:
+    """Both languages: whoever opened a broken link may not have chosen theirs yet."""
+    st.error(
+        "无法识别这个门牌链接：二维码可能已损坏、被篡改或输入有误。\n\n"
+        "This door-plate link is not valid: the QR code may be damaged, altered or mistyped."
+    )
+    search_hint()
+
+
+def open_declaring_plate() -> PlateView:
+    """The active plate of this page's link; anything else gets its message and stops the page."""
+    token = st.query_params.get(PLATE_PARAM)
+    with session_scope() as session:
+        result = open_plate_link(session, token, today=date.today())
+    if result.status is PlateLinkStatus.INVALID or result.plate is None:
+        refuse_plate_link()
+        st.stop()
+    plate = result.plate
+    if result.status is PlateLinkStatus.RETIRED:
+        st.warning(t(f"门牌 {plate.address} 已停用。", f"The plate {plate.address} has been retired."))
+        if result.successor:
+            st.page_link(
+                "app_pages/plate.py",
+                label=t(
+                    f"新门牌：{result.successor.address}", f"Its replacement: {result.successor.address}"
+                ),
+                icon=":material/arrow_forward:",
+                query_params=plate_link_query(result.successor.code),
+            )
+        st.stop()
+    return plate
+
+
+def back_to_plate(plate: PlateView) -> None:
+    """The way back to the plate page, the address as its label."""
+    st.page_link(
+        "app_pages/plate.py",
+        label=f"{plate.village_name} · {plate.address}",
+        icon=":material/arrow_back:",
+        query_params=plate_link_query(plate.code),
+    )
+
+
+def require_rooms(plate: PlateView) -> None:
+    """A person or a rental is declared in a room: without recorded rooms there is nothing to choose."""
+    if not any(building.rooms for building in plate.buildings):
+        st.info(
+            t(
+                "此门牌下还没有登记房间，暂不能网上申报；请联系网格员。",
+                "No rooms are recorded at this address yet, so it cannot be declared online; "
+                "ask the grid officer.",
+            )
+        )
+        st.stop()

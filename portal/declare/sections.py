@@ -1,0 +1,168 @@
+"""The bodies of the three declaration forms, shared by the declaration pages and the receipt's
+correction form: each renders its fields and returns the raw values `validate_*` checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import streamlit as st
+
+from portal.declare.state import DeclForm, Where
+from portal.declare.tenant_upload import tenant_upload
+from portal.declare.texts import pledge, privacy_notice
+from portal.declare.widgets import (
+    code_field,
+    count_field,
+    date_field,
+    declarant_fields,
+    person_fields,
+    room_field,
+    room_labels,
+    rooms_field,
+    row_controls,
+    text_field,
+    tick_field,
+)
+from portal.ui.i18n import t
+from shared.declarations.inputs import TenantInput
+from shared.places.plates import PlateView
+
+ROOT = Where()
+MAX_TENANT_BLOCKS = 20  # more tenants than this are corrected by uploading a new list
+_YEARS_AHEAD = timedelta(days=3660)
+
+
+def residence_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[str, Any]:
+    """我住在这里: the room, the person, the stay, the family, the privacy notice."""
+    raw: dict[str, Any] = {"room_id": room_field(form, ROOT.sub("room_id"), room_labels(plate))}
+    st.subheader(t("本人信息", "About you"))
+    raw["person"] = person_fields(form, ROOT.sub("person"), today=today)
+    st.subheader(t("居住情况", "Your stay"))
+    raw["reason"] = code_field(form, ROOT.sub("reason"), "residence_reason")
+    raw["dwelling_type"] = code_field(form, ROOT.sub("dwelling_type"), "dwelling_type")
+    raw["move_in"] = date_field(form, ROOT.sub("move_in"))
+    raw["planned_until"] = date_field(form, ROOT.sub("planned_until"), latest=today + _YEARS_AHEAD)
+    st.subheader(t("随行人员（含子女）", "Family living with you (children too)"))
+    raw["family"] = []
+    for position, row_id in enumerate(form.rows("family")):
+        with st.container(border=True):
+            st.markdown(f"**{t('随行人员', 'Family member')} {position + 1}**")
+            here = ROOT.row("family", position, row_id)
+            raw["family"].append(person_fields(form, here, today=today, is_member=True))
+            row_controls(form, "family", row_id)
+    st.button(
+        t("添加随行人员", "Add a family member"),
+        key=form.key("family._add"),
+        icon=":material/person_add:",
+        on_click=form.add_row,
+        args=("family",),
+    )
+    raw["privacy_accepted"] = _read_and_accept(
+        form,
+        "privacy_accepted",
+        t("个人信息告知（请阅读）", "Privacy notice (please read)"),
+        privacy_notice(),
+        t("我已阅读并同意个人信息告知", "I have read and accept the privacy notice"),
+    )
+    return raw
+
+
+def rental_section(
+    form: DeclForm,
+    plate: PlateView,
+    *,
+    today: date,
+    kept: Sequence[TenantInput] = (),
+    correcting: bool = False,
+) -> dict[str, Any]:
+    """我是房东: who lets, which rooms, the lease, the tenants (typed or uploaded), the pledge.
+    `kept` are tenants already declared that have no block (a long list): an upload replaces them."""
+    rooms = room_labels(plate)
+    st.subheader(t("房东/管理人", "Landlord or manager"))
+    raw: dict[str, Any] = {"landlord": declarant_fields(form, ROOT.sub("landlord"))}
+    st.subheader(t("出租情况", "The rental"))
+    raw["room_ids"] = rooms_field(form, ROOT.sub("room_ids"), rooms)
+    raw["lease_start"] = date_field(form, ROOT.sub("lease_start"))
+    raw["lease_end"] = date_field(form, ROOT.sub("lease_end"), latest=today + _YEARS_AHEAD)
+    raw["use"] = code_field(form, ROOT.sub("use"), "building_use", default="01")
+    st.subheader(t("租客", "Tenants"))
+    by_hand, by_file = st.tabs([t("逐个填写", "One by one"), t("上传名单", "Upload a list")])
+    with by_hand:
+        typed = _tenant_blocks(form, rooms, today=today, correcting=correcting)
+    with by_file:
+        uploaded = tenant_upload(form, plate, today=today)
+    if kept and uploaded is None:
+        st.caption(
+            t(
+                f"已申报的 {len(kept)} 位租客保持不变；上传新名单将替换他们。",
+                f"The {len(kept)} tenants declared stay as they are; uploading a new list replaces them.",
+            )
+        )
+    raw["tenants"] = [*typed, *(uploaded if uploaded is not None else kept)]
+    raw["pledge_accepted"] = _read_and_accept(
+        form,
+        "pledge_accepted",
+        t("治安责任书（请阅读）", "Security responsibility pledge (please read)"),
+        pledge(),
+        t("我已阅读并承诺遵守治安责任书", "I have read the pledge and undertake to keep it"),
+    )
+    return raw
+
+
+def _tenant_blocks(
+    form: DeclForm, rooms: dict[int, str], *, today: date, correcting: bool
+) -> list[dict[str, Any]]:
+    """One block per tenant; a block left empty is ignored."""
+    tenants = []
+    for position, row_id in enumerate(form.rows("tenants", start=1)):
+        here = ROOT.row("tenants", position, row_id)
+        with st.container(border=True):
+            st.markdown(f"**{t('租客', 'Tenant')} {position + 1}**")
+            tenant: dict[str, Any] = {"room_id": room_field(form, here.sub("room_id"), rooms)}
+            tenant["person"] = person_fields(form, here.sub("person"), today=today)
+            tenant["move_in"] = date_field(form, here.sub("move_in"))
+            tenant["reason"] = code_field(form, here.sub("reason"), "residence_reason")
+            if correcting:
+                tenant["move_out"] = date_field(
+                    form, here.sub("move_out"), help=t("已搬走的租客请填写", "Fill in if this tenant left")
+                )
+            tenants.append(tenant)
+            row_controls(form, "tenants", row_id)
+    st.button(
+        t("添加租客", "Add a tenant"),
+        key=form.key("tenants._add"),
+        icon=":material/person_add:",
+        on_click=form.add_row,
+        args=("tenants",),
+    )
+    return tenants
+
+
+def organisation_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[str, Any]:
+    """实有单位: the organisation at this address and who declares it."""
+    raw: dict[str, Any] = {
+        "name": text_field(form, ROOT.sub("name"), title=t("单位名称", "Organisation name"), max_chars=120),
+        "uscc": text_field(form, ROOT.sub("uscc"), max_chars=24, help=t("18位，见营业执照", "18 characters")),
+        "status": code_field(form, ROOT.sub("status"), "organisation_status", default="operating"),
+        "legal_rep": text_field(form, ROOT.sub("legal_rep"), max_chars=40),
+        "manager": text_field(form, ROOT.sub("manager"), max_chars=40),
+        "phone": text_field(
+            form, ROOT.sub("phone"), max_chars=24, kind="phone", placeholder="0769 8812 3456"
+        ),
+        "staff_count": count_field(form, ROOT.sub("staff_count")),
+        "room_id": room_field(
+            form, ROOT.sub("room_id"), room_labels(plate), title=t("房间（可不填）", "Room (optional)")
+        ),
+    }
+    st.subheader(t("申报人", "Who declares"))
+    raw["declarant"] = declarant_fields(form, ROOT.sub("declarant"))
+    return raw
+
+
+def _read_and_accept(form: DeclForm, field: str, heading: str, text: str, accept: str) -> bool:
+    """A text to read (folded, so the form stays short on a phone) and the box that accepts it."""
+    with st.expander(heading):
+        st.markdown(text)
+    return tick_field(form, ROOT.sub(field), accept)

@@ -1,0 +1,174 @@
+"""The state of one declaration form in `st.session_state`, under its own namespace.
+
+Why no `st.form` around a declaration: inside a form nothing reruns until it is sent, so a field
+could not be checked as the user leaves it, and fields that depend on another (nationality and
+visa for a passport, rows of family members added and removed) could not appear. Instead every
+widget keeps its value under a key `<ns>.<field>`, which survives every rerun, a language switch
+and a refused submission; the whole form is checked on each rerun (the checks are pure and
+cheap), a field's messages show under it once the user has changed that field, and all of them
+(with a summary above the button) once the user has tried to submit. Nothing is cleared until a
+declaration was stored.
+
+Each form instance has one idempotency key: a double tap, or a rerun that interrupted the
+first submission after it was stored, sends the same key and gets the same declaration.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from portal.ui.i18n import current_lang, t
+from shared.core.validate import format_phone_national
+from shared.declarations.inputs import FieldError, field_label
+
+DATE_FIELDS = frozenset(
+    {"birth_date", "visa_expiry", "move_in", "move_out", "planned_until", "lease_start", "lease_end"}
+)
+ROW_GROUPS = frozenset({"family", "tenants"})  # repeated groups of fields, one row each
+_MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|~$"})
+
+
+def escape_markdown(text: object) -> str:
+    """Typed text shown in markdown stays text (a name with `*` or `[` is not formatting)."""
+    return str(text).translate(_MARKDOWN_SPECIALS)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a field is: its validation path (`family[1].name`, positions as sent) and its widget
+    key part (`family#3.name`, row ids that do not shift when a row above is removed)."""
+
+    path: str = ""
+    key: str = ""
+
+    def sub(self, name: str) -> Where:
+        join = "." if self.path else ""
+        return Where(f"{self.path}{join}{name}", f"{self.key}{join}{name}")
+
+    def row(self, group: str, position: int, row_id: int) -> Where:
+        join = "." if self.path else ""
+        return Where(f"{self.path}{join}{group}[{position}]", f"{self.key}{join}{group}#{row_id}")
+
+
+class DeclForm:
+    """One form's keys, rows, touched fields and error slots; `ns` namespaces every key."""
+
+    def __init__(self, ns: str, *, owner: str, requested: Iterable[str] = ()) -> None:
+        """`owner` is what the form is about (a plate, a receipt): another owner starts it afresh,
+        so a room of one plate never shows up on another's form."""
+        self.ns = ns
+        self.requested = frozenset(requested)  # fields an officer asked to correct
+        self._slots: dict[str, tuple[str, Any]] = {}
+        if st.session_state.get(self.key("_owner")) != owner:
+            self.reset()
+            st.session_state[self.key("_owner")] = owner
+
+    def key(self, name: str) -> str:
+        return f"{self.ns}.{name}"
+
+    def _state(self, name: str, default: Any) -> Any:
+        return st.session_state.setdefault(self.key(name), default)
+
+    def touch(self, widget_key: str) -> None:
+        """on_change of every field: from now on its messages show as the user goes."""
+        self._state("_touched", set()).add(widget_key)
+
+    @property
+    def attempted(self) -> bool:
+        return bool(st.session_state.get(self.key("_attempted")))
+
+    @attempted.setter
+    def attempted(self, value: bool) -> None:
+        st.session_state[self.key("_attempted")] = value
+
+    def idempotency_key(self) -> str:
+        """One key per form instance, drawn when the form is first shown, kept until it is stored."""
+        return str(self._state("_idempotency", uuid.uuid4().hex))
+
+    @property
+    def receipt(self) -> str | None:
+        return st.session_state.get(self.key("_receipt"))
+
+    def finish(self, receipt_code: str) -> None:
+        """Stored: show the receipt instead of the form on the next run."""
+        st.session_state[self.key("_receipt")] = receipt_code
+        st.rerun()
+
+    def rows(self, group: str, *, start: int = 0) -> list[int]:
+        """Row ids of a repeated group (family members, tenants), in order."""
+        rows: list[int] = self._state(f"{group}._rows", list(range(start)))
+        return rows
+
+    def add_row(self, group: str) -> None:
+        rows = self.rows(group)
+        counter = self.key(f"{group}._next")
+        row_id = max(st.session_state.get(counter, 0), max(rows, default=-1) + 1)
+        st.session_state[counter] = row_id + 1
+        rows.append(row_id)
+
+    def remove_row(self, group: str, row_id: int) -> None:
+        rows = self.rows(group)
+        if row_id in rows:
+            rows.remove(row_id)
+
+    def slot(self, where: Where) -> None:
+        """Room for the messages of `where.path`, right under its widget."""
+        self._slots[where.path] = (self.key(where.key), st.empty())
+
+    def show_errors(self, errors: Sequence[FieldError]) -> list[FieldError]:
+        """Each field's messages under it (once touched, or all after a submit attempt) and the
+        officer's requests; returns the errors of fields this form has no widget for."""
+        lang = current_lang()
+        touched = self._state("_touched", set())
+        for path, (widget_key, holder) in self._slots.items():
+            mine = [e.message(lang) for e in errors if e.field == path]
+            if mine and (self.attempted or widget_key in touched):
+                holder.markdown("  \n".join(f":red[{escape_markdown(m)}]" for m in mine))
+            elif path in self.requested:
+                holder.markdown(f":orange[{t('工作人员请您核对此项', 'The officer asks you to check this')}]")
+        return [e for e in errors if e.field not in self._slots]
+
+    def summary(self, errors: Sequence[FieldError]) -> str:
+        """Every error, each named by its field's place on the form (`随行人员2 · 出生日期`)."""
+        lang = current_lang()
+        lines = [f"- **{field_label(e.field, lang)}**: {escape_markdown(e.message(lang))}" for e in errors]
+        head = t(f"有 {len(errors)} 处需要修改：", f"{len(errors)} field(s) need correcting:")
+        return "\n".join([head, *lines])
+
+    def reset(self, *, keep: Iterable[str] = ()) -> None:
+        """Forget every value of this form (after a stored declaration, or to start again)."""
+        kept = {self.key(name) for name in ("_owner", *keep)}
+        for name in list(st.session_state.keys()):
+            if str(name).startswith(f"{self.ns}.") and name not in kept:
+                del st.session_state[name]
+
+    def prefill(self, values: Mapping[str, Any], where: Where | None = None) -> None:
+        """Put a stored payload back into the widgets (the correction form), keys as the
+        section functions name them: nested dicts by `.`, lists of dicts as rows."""
+        here = where or Where()
+        for name, value in values.items():
+            if isinstance(value, Mapping):
+                self.prefill(value, here.sub(name))
+            elif name in ROW_GROUPS and isinstance(value, list):
+                group = here.sub(name)
+                st.session_state[self.key(f"{group.key}._rows")] = list(range(len(value)))
+                st.session_state[self.key(f"{group.key}._next")] = len(value)
+                for row_id, entry in enumerate(value):
+                    self.prefill(entry, here.row(name, row_id, row_id))
+            elif value is not None and value != []:
+                st.session_state[self.key(here.sub(name).key)] = _widget_value(name, value)
+
+
+def _widget_value(name: str, value: Any) -> Any:
+    """A payload value as its widget holds it: dates as dates, phones as people dial them."""
+    if name in DATE_FIELDS and isinstance(value, str):
+        return date.fromisoformat(value)
+    if name == "phone" and isinstance(value, str) and value.startswith("+"):
+        return format_phone_national(value)
+    return value

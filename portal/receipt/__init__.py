@@ -1,0 +1,1 @@
+"""我的回执: the receipt page's widgets and actions."""

@@ -1,0 +1,194 @@
+"""What a declarant does on the receipt page: look up, correct and resubmit, declare the move-out,
+confirm a tenant. Each action calls one service inside one transaction, then shows the receipt
+as it is now; a refusal (wrong code, too many attempts, a closed declaration) is shown instead.
+
+The opened receipt stays in session state with the code and tail that opened it, so every
+action re-checks both (and the rate limit) without asking again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import streamlit as st
+from sqlalchemy.orm import Session
+
+from portal.declare.sections import MAX_TENANT_BLOCKS, organisation_section, rental_section, residence_section
+from portal.declare.state import DeclForm
+from portal.declare.submit import checked_submission
+from portal.receipt.widgets import client_key
+from portal.ui.i18n import current_lang, t
+from shared.core.db import session_scope
+from shared.core.errors import DomainError
+from shared.declarations.forms import validate_organisation, validate_rental, validate_residence
+from shared.declarations.inputs import RentalInput, declarant_document, from_payload
+from shared.models import DeclarationKind, utcnow
+from shared.places.plates import lookup_plate
+from shared.self_service.receipt_access import DOC_TAIL_CHARS, RECEIPT_PARAM
+from shared.self_service.receipts import ReceiptView, confirm_tenant, end_residence, open_receipt, resubmit
+
+OPENED, NOTICE, PREFILL = "receipt.opened", "receipt.notice", "receipt.prefill"
+CODE, TAIL = "receipt.code", "receipt.tail"
+_VALIDATE = {
+    DeclarationKind.RESIDENCE: validate_residence,
+    DeclarationKind.RENTAL: validate_rental,
+    DeclarationKind.ORGANISATION: validate_organisation,
+}
+Action = Callable[..., Any]  # (session, *, receipt_code, doc_tail, now, client_key) → anything
+
+
+@dataclass(frozen=True)
+class Opened:
+    """The receipt open in this browser session: what opened it, and what it showed."""
+
+    code: str
+    tail: str
+    view: ReceiptView
+
+
+def opened_receipt() -> Opened | None:
+    opened = st.session_state.get(OPENED)
+    return opened if isinstance(opened, Opened) else None
+
+
+def _keep_open(code: str, tail: str, view: ReceiptView, notice: tuple[str, str] | None = None) -> None:
+    """Show this view from now on; the correction form is filled again from its payload."""
+    st.session_state[OPENED] = Opened(code, tail, view)
+    st.session_state[NOTICE] = notice
+    st.session_state[PREFILL] = True
+    st.rerun()
+
+
+def look_up() -> None:
+    """The code (filled in from the receipt's link) and the document's last 6 characters."""
+    if CODE not in st.session_state:
+        st.session_state[CODE] = st.query_params.get(RECEIPT_PARAM, "")
+    with st.form("receipt.lookup"):
+        code = st.text_input(t("回执码", "Receipt code"), key=CODE, max_chars=20)
+        tail = st.text_input(
+            t("申报人证件号码后6位", "Last 6 characters of the declarant's document number"),
+            key=TAIL,
+            max_chars=DOC_TAIL_CHARS,
+            autocomplete="off",
+        )
+        if not st.form_submit_button(t("查询", "Look up"), type="primary", width="stretch"):
+            return
+    try:
+        with session_scope() as session:
+            view = open_receipt(
+                session, receipt_code=code, doc_tail=tail, client_key=client_key(), now=utcnow()
+            )
+    except DomainError as error:
+        st.session_state.pop(OPENED, None)
+        st.error(error.message(current_lang()))
+        st.stop()
+    _keep_open(code, tail, view)
+
+
+def _act(action: Action, notice: tuple[str, str], *, tail: str | None = None) -> None:
+    """Run one receipt action, then show the receipt as it is now (or the refusal)."""
+    opened = opened_receipt()
+    assert opened is not None
+    now, new_tail = utcnow(), tail or opened.tail
+    try:
+        with session_scope() as session:
+            action(session, receipt_code=opened.code, doc_tail=opened.tail, now=now, client_key=client_key())
+            view = open_receipt(
+                session, receipt_code=opened.code, doc_tail=new_tail, client_key=client_key(), now=now
+            )
+    except DomainError as error:
+        st.error(error.message(current_lang()))
+        return
+    _keep_open(opened.code, new_tail, view, notice)
+
+
+def confirm_tenants(view: ReceiptView) -> None:
+    """房东确认: each tenant who declared themselves in the landlord's rooms, one button each."""
+    pending: dict[int, list[str]] = {}
+    for person in view.people:
+        if (
+            view.can_correct
+            and person.is_masked
+            and person.declaration_id
+            and not person.confirmed_by_landlord
+        ):
+            pending.setdefault(person.declaration_id, []).append(f"{person.name}（{person.room}）")
+    for declaration_id, names in pending.items():
+        st.markdown(f"{t('租客自行申报', 'Declared by the tenant')}: {'、'.join(names)}")
+        if st.button(t("确认", "Confirm"), key=f"receipt.confirm.{declaration_id}", icon=":material/check:"):
+
+            def confirm(
+                session: Session, *, receipt_code: str, tenant: int = declaration_id, **rest: Any
+            ) -> None:
+                confirm_tenant(
+                    session, landlord_receipt_code=receipt_code, tenant_declaration_id=tenant, **rest
+                )
+
+            _act(confirm, ("已确认该租客", "Tenant confirmed"))
+
+
+def correction_form(view: ReceiptView, *, today: date) -> None:
+    """更正并重新提交: the declaration's own form, filled from what was declared; a new version."""
+    if not view.can_correct:
+        return
+    requested = view.correction.fields if view.correction and view.correction.is_open else ()
+    form = DeclForm("receipt.fix", owner=view.receipt_code, requested=requested)
+    # A long tenant list is not turned into blocks: it is kept, or replaced by an upload.
+    is_long = view.kind is DeclarationKind.RENTAL and len(view.payload["tenants"]) > MAX_TENANT_BLOCKS
+    if st.session_state.get(PREFILL):
+        form.reset()
+        form.prefill({**view.payload, "tenants": []} if is_long else view.payload)
+        st.session_state[PREFILL] = False
+    with st.expander(t("更正并重新提交", "Correct and resubmit"), expanded=bool(requested)):
+        with session_scope() as session:
+            plate = lookup_plate(session, view.plate_code, today=today)
+        assert plate is not None  # plates are retired, never deleted
+        if view.kind is DeclarationKind.RENTAL:
+            listed = from_payload(view.kind, view.payload)
+            assert isinstance(listed, RentalInput)
+            kept = listed.tenants if is_long else ()
+            raw = rental_section(form, plate, today=today, kept=kept, correcting=True)
+        elif view.kind is DeclarationKind.RESIDENCE:
+            raw = residence_section(form, plate, today=today)
+        else:
+            raw = organisation_section(form, plate, today=today)
+        raw.setdefault("move_out", view.payload.get("move_out"))  # not on the form: ended below
+        data = checked_submission(
+            form, _VALIDATE[view.kind], raw, today=today, title=t("重新提交", "Resubmit")
+        )
+    if data is not None:
+
+        def send(session: Session, **rest: Any) -> None:
+            resubmit(session, data=data, **rest)
+
+        # A corrected document number opens the receipt from now on.
+        tail = declarant_document(data)[1][-DOC_TAIL_CHARS:]
+        _act(send, ("已重新提交，请等待核实", "Resubmitted: an officer will review it"), tail=tail)
+
+
+def move_out_form(view: ReceiptView, *, today: date) -> None:
+    """搬离 / 结束出租: the date, and the residence or the whole rental ends."""
+    if not view.can_end:
+        return
+    ending = t("办理搬离", "Declare the move-out")
+    if view.kind is DeclarationKind.RENTAL:
+        ending = t("结束出租", "End the rental")
+    with st.expander(ending):
+        move_out = st.date_input(
+            t("搬离日期", "Move-out date"),
+            value=today,
+            min_value=today - timedelta(days=3660),
+            max_value=today + timedelta(days=7),
+            key="receipt.move_out",
+            format="YYYY-MM-DD",
+        )
+        clicked = st.button(ending, key="receipt.end", type="primary", width="stretch")
+    if clicked and isinstance(move_out, date):
+
+        def end(session: Session, **rest: Any) -> None:
+            end_residence(session, move_out=move_out, **rest)
+
+        _act(end, ("已办理搬离", "Move-out declared"))

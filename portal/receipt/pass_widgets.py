@@ -1,0 +1,98 @@
+"""Gate pieces of the portal: a resident's pass and a landlord's visitors on the receipt page,
+and the passage log's export for supervisors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import streamlit as st
+
+from portal.declare.state import escape_markdown
+from portal.ui.i18n import t
+from shared.core.db import session_scope
+from shared.declarations.fields import CHINA_TZ
+from shared.gate.passages import ExportFormat, PassageFilters, export_passages
+from shared.gate.passes import pass_qr_png, pass_views_for_receipt
+from shared.gate.visitors import visitors_for_rooms
+from shared.models import DeclarationKind, DeclarationStatus, utcnow
+from shared.self_service.receipt_view import ReceiptView, room_ids_of
+
+VISITORS_SINCE = timedelta(days=30)
+
+
+def local_time(at: datetime) -> str:
+    return at.astimezone(CHINA_TZ).strftime("%Y-%m-%d %H:%M")
+
+
+def show_resident_pass(receipt: ReceiptView) -> None:
+    """住户通行码: for an approved residence receipt, each person's pass QR and its validity
+    (issued on first view, renewed here once expired); nothing for any other receipt."""
+    if receipt.kind is not DeclarationKind.RESIDENCE or receipt.status is not DeclarationStatus.APPROVED:
+        return
+    with session_scope() as session:
+        passes = pass_views_for_receipt(session, declaration_id=receipt.declaration_id, now=utcnow())
+    if not passes:
+        return
+    st.subheader(t("住户通行码", "Resident pass"))
+    st.caption(
+        t(
+            "在村（社区）门禁处出示此二维码即可通行。请勿转给他人；手机遗失请联系网格员注销。",
+            "Show this QR code at the village gate. Do not pass it on; if your phone is lost, ask the "
+            "grid officer to revoke it.",
+        )
+    )
+    for view in passes:
+        with st.container(border=True):
+            st.markdown(f"**{escape_markdown(view.name)}**")
+            if view.is_revoked:
+                st.error(
+                    t("此通行码已注销，请联系网格员。", "This pass was revoked: please ask the grid officer.")
+                )
+                continue
+            st.image(pass_qr_png(view.token), width=220)
+            until = local_time(view.valid_until)
+            st.caption(t(f"有效至 {until}", f"Valid until {until}"))
+
+
+def show_visitors(receipt: ReceiptView) -> None:
+    """近期访客: for an approved rental receipt (a landlord's), the visitors registered at a gate
+    for his rooms in the last 30 days, masked; nothing for any other receipt."""
+    if receipt.kind is not DeclarationKind.RENTAL or receipt.status is not DeclarationStatus.APPROVED:
+        return
+    now = utcnow()
+    with session_scope() as session:
+        seen = visitors_for_rooms(
+            session, room_ids=room_ids_of(receipt.kind, receipt.payload), since=now - VISITORS_SINCE
+        )
+    st.subheader(t("近期访客", "Recent visitors"))
+    if not seen:
+        st.caption(t("近30天没有访客登记。", "No visitors registered in the last 30 days."))
+        return
+    st.dataframe(
+        [
+            {
+                t("时间", "Time"): local_time(v.valid_from),
+                t("访客", "Visitor"): v.masked_name,
+                t("电话", "Phone"): v.masked_phone,
+                t("房间", "Room"): v.room_label,
+                t("事由", "Purpose"): v.purpose,
+                t("门岗", "Gate"): v.gate_name,
+            }
+            for v in seen
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def passage_export(filters: PassageFilters, fmt: ExportFormat, actor: str) -> Callable[[], bytes]:
+    """The file of a download button, made when it is clicked (so the export, and its audit
+    entry, happen only when someone downloads), honouring the page's filters."""
+
+    def build() -> bytes:
+        with session_scope() as session:
+            content, _ = export_passages(session, fmt=fmt, actor=actor, filters=filters, now=utcnow())
+        return content
+
+    return build

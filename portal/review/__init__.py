@@ -1,0 +1,1 @@
+"""The officer's review pages' widgets and actions."""

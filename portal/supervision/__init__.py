@@ -1,0 +1,1 @@
+"""Supervisors' widgets: dashboard, exports, facilities, audit log."""

@@ -1,0 +1,1 @@
+"""What every portal page uses: language, outage page, staff session, small widgets."""

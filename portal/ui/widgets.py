@@ -1,0 +1,35 @@
+"""Small pieces several portal pages share."""
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from portal.ui.i18n import t
+from shared.core.validate import format_phone_national
+from shared.reporting.mapping import plate_map
+
+
+def search_hint() -> None:
+    """The way on when there is no usable plate link: search by village, street and number."""
+    st.page_link(
+        "app_pages/search.py",
+        label=t("按地址查找门牌", "Find a plate by its address"),
+        icon=":material/search:",
+    )
+
+
+def phone_text(phone: str | None) -> str:
+    """A public contact number as people dial it (`0769 8822 1110`, `138 1234 5678`)."""
+    if not phone:
+        return ""
+    return format_phone_national(phone) if phone.startswith("+") else phone
+
+
+def mini_map(lon: float | None, lat: float | None, label: str, *, key: str, height: int) -> None:
+    """A small map at a plate, served without any CDN; a note when the plate has no position."""
+    if lon is None or lat is None:
+        st.caption(t("此门牌暂无坐标。", "This plate has no coordinates yet."))
+        return
+    folium_map = plate_map(lon=lon, lat=lat, label=label)
+    # returned_objects=[]: panning the map must not rerun the page.
+    # use_container_width: a phone's column is narrower than st_folium's default 500 px.
+    st_folium(folium_map, height=height, use_container_width=True, returned_objects=[], key=key)

@@ -1,0 +1,1 @@
+"""`menpai`: the command line."""

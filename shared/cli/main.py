@@ -1,0 +1,295 @@
+"""`menpai`: the command line for setting up, filling and reading the database.
+
+Every command applies the migrations first, so a new release needs no separate upgrade
+step. A refusal by the rules prints its Chinese and English message and exits non-zero,
+never a traceback; so does a database that cannot be reached. This file has the set-up
+commands; shared.cli.records the record commands, shared.cli.maintenance backup, restore and
+key rotation, and shared.cli.common what they share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session
+
+from shared.cli.common import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_REFUSED,
+    StageBars,
+    actor,
+    database_label,
+    fail,
+    first_line,
+    open_database,
+    pad,
+    url_of,
+)
+from shared.core.crypto import DecryptionError
+from shared.core.errors import DomainError
+
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_REFUSED", "main", "run"]
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; the return value is the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_REFUSED
+    try:
+        return handler(args)
+    except DomainError as error:
+        fail(error.message_zh, error.message_en)
+        return EXIT_FAILED
+    except (OperationalError, InterfaceError) as error:
+        detail = f"{database_label()}: {first_line(error.orig or error)}"
+        fail(f"无法使用数据库 {detail}", f"Cannot use the database {detail}")
+        return EXIT_FAILED
+    except ArgumentError as error:
+        detail = first_line(error)
+        fail(
+            f"DATABASE_URL 不是可用的数据库地址：{detail}",
+            f"DATABASE_URL is not a usable database URL: {detail}",
+        )
+        return EXIT_FAILED
+    except DecryptionError:
+        fail(
+            "无法解密已存数据：主密钥与加密这些数据时的不同（检查 MENPAI_SECRET_KEY 或 data/secret.key）",
+            "Cannot decrypt stored data: the master secret differs from the one it was encrypted with "
+            "(check MENPAI_SECRET_KEY or data/secret.key)",
+        )
+        return EXIT_FAILED
+    except OSError as error:
+        fail(f"文件或目录无法读写：{error}", f"A file or folder cannot be used: {error}")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        fail("已中断", "Interrupted")
+        return EXIT_INTERRUPTED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="menpai",
+        description="门牌 Menpai：数据库初始化、演示数据、账号、导入导出与门牌打印 / "
+        "set up the database, demo data, staff accounts, imports, exports and plate sheets.",
+        epilog="数据库由环境变量 DATABASE_URL 指定（默认 data/menpai.db）/ DATABASE_URL picks the database "
+        "(default: data/menpai.db).",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    init = commands.add_parser(
+        "init", help="创建数据目录、主密钥并升级数据库 / create data dir, master secret, migrate the database"
+    )
+    init.set_defaults(handler=_cmd_init)
+
+    demo = commands.add_parser("demo", help="生成麻涌镇演示数据 / build the Mayong demo town")
+    demo.add_argument(
+        "--scale", choices=("small", "town"), default="small", help="small: for tests; town: full size"
+    )
+    demo.add_argument("--seed", type=int, default=2026, help="same seed, same town (default 2026)")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="do nothing (exit 0) when the database already holds data"
+    )
+    demo.set_defaults(handler=_cmd_demo)
+
+    accounts = commands.add_parser("demo-accounts", help="列出演示账号 / list the demo accounts")
+    accounts.set_defaults(handler=_cmd_demo_accounts)
+
+    user = commands.add_parser("user", help="工作人员账号 / staff accounts").add_subparsers(
+        title="user commands", metavar="ACTION", required=True
+    )
+    add = user.add_parser("add", help="添加账号 / add a staff account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=("officer", "supervisor", "admin"))
+    add.add_argument(
+        "--grids", default="", help="comma-separated grid codes an officer answers for, e.g. G1,G2"
+    )
+    add.add_argument("--display-name", default="", help="name shown in the portal (default: the username)")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of stdin"
+    )
+    add.set_defaults(handler=_cmd_user_add)
+
+    from shared.cli.records import add_record_commands  # import, export, plates, match, recheck
+
+    add_record_commands(commands)
+    from shared.cli.maintenance import add_maintenance_commands  # backup, restore, rotate-key
+
+    add_maintenance_commands(commands)
+    return parser
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from shared.core.config import get_settings
+    from shared.core.crypto import get_keyring
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    existed = settings.secret_key_file.exists()
+    get_keyring()  # creates the master secret file (0600) on first run
+    engine = open_database()
+    print(f"数据库 database: {url_of(engine)}")
+    print(f"数据目录 data dir: {settings.data_dir}")
+    if settings.secret_key:
+        print("主密钥 master secret: 环境变量 MENPAI_SECRET_KEY / from the environment")
+    else:
+        state = "已有 existing" if existed else "已创建 created"
+        print(f"主密钥 master secret: {settings.secret_key_file} ({state})")
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from shared.demo import build_demo_town
+
+    engine = open_database()
+    with Session(engine) as session:
+        if _is_populated(session):
+            if not args.if_empty:
+                raise DomainError(
+                    "数据库中已有数据，未生成演示数据（可加 --if-empty 跳过）",
+                    "The database already holds data; the demo town was not built (add --if-empty to skip)",
+                )
+            print("已有演示数据 demo data already present")
+            _print_accounts(session)
+            return EXIT_OK
+        bars = StageBars()
+        try:
+            build_demo_town(session, scale=args.scale, seed=args.seed, progress=bars)
+        finally:
+            bars.close()
+        session.commit()
+        print(f"演示数据已生成 demo town built (scale {args.scale}, seed {args.seed}) in {url_of(engine)}")
+        _print_counts(session)
+        _print_accounts(session)
+    return EXIT_OK
+
+
+def _cmd_demo_accounts(args: argparse.Namespace) -> int:
+    with Session(open_database()) as session:
+        _print_accounts(session)
+    return EXIT_OK
+
+
+def _cmd_user_add(args: argparse.Namespace) -> int:
+    from shared.models import Grid, Role
+    from shared.staff.accounts import create_user
+
+    engine = open_database()
+    grids = list(dict.fromkeys(g.strip() for g in args.grids.split(",") if g.strip()))
+    with Session(engine) as session:
+        known = set(session.scalars(select(Grid.code).where(Grid.code.in_(grids)))) if grids else set()
+        unknown = [g for g in grids if g not in known]
+        if unknown:
+            raise DomainError(f"网格不存在：{'、'.join(unknown)}", f"No such grid: {', '.join(unknown)}")
+        password = _read_password(args.password_stdin)
+        user = create_user(
+            session,
+            username=args.username,
+            password=password,
+            role=Role(args.role),
+            grid_codes=grids,
+            display_name=args.display_name,
+            actor=actor(),
+        )
+        session.commit()
+        print(
+            f"已创建账号 created user {user.username} ({user.role.value}; grids: {', '.join(grids) or '-'})"
+        )
+    if args.role == "officer" and not grids:
+        print(
+            "注意：该网格员未分配网格 / note: this officer has no grids and will see an empty queue",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise DomainError("标准输入中没有密码", "No password on standard input")
+        return password
+    if not sys.stdin.isatty():
+        raise DomainError(
+            "没有终端可输入密码，请使用 --password-stdin",
+            "No terminal to type a password; use --password-stdin",
+        )
+    first = getpass.getpass("密码 Password: ")
+    if getpass.getpass("再次输入 Repeat password: ") != first:
+        raise DomainError("两次输入的密码不一致", "The passwords do not match")
+    return first
+
+
+def _is_populated(session: Session) -> bool:
+    from shared.models import DoorPlate, Village
+
+    return any(session.scalar(select(func.count()).select_from(m)) for m in (Village, DoorPlate))
+
+
+def _print_counts(session: Session) -> None:
+    from shared import models
+
+    names = [
+        ("村/社区 villages", models.Village), ("网格 grids", models.Grid), ("街路巷 streets", models.Street),
+        ("门牌 plates", models.DoorPlate), ("楼栋 buildings", models.Building), ("房间 rooms", models.Room),
+        ("人员 people", models.Person), ("居住 residences", models.Residence),
+        ("单位 organisations", models.Organisation), ("设施 facilities", models.Facility),
+        ("门禁 gates", models.Gate), ("账号 users", models.User),
+    ]  # fmt: skip
+    for label, model in names:
+        print(f"  {pad(label, 22)} {session.scalar(select(func.count()).select_from(model)):>9,}")
+
+
+def _print_accounts(session: Session) -> None:
+    """The demo accounts that exist in this database, with their demo passwords."""
+    from shared.demo import DEMO_ACCOUNTS
+    from shared.models import User
+
+    accounts = [_account_fields(a) for a in DEMO_ACCOUNTS]
+    present = set(session.scalars(select(User.username).where(User.username.in_([a[0] for a in accounts]))))
+    shown = [a for a in accounts if a[0] in present]
+    if not shown:
+        print("  （没有演示账号 no demo accounts in this database）")
+        return
+    print("  演示账号 demo accounts (username / password / role):")
+    for username, password, role in shown:
+        print(f"    {username:<14} {password:<22} {role}")
+
+
+def _account_fields(account: Any) -> tuple[str, str, str]:
+    """(username, password, role) from a DEMO_ACCOUNTS entry: a record, or a (username, role,
+    password) tuple."""
+    if hasattr(account, "username"):
+        role = account.role
+        return str(account.username), str(account.password), str(getattr(role, "value", role))
+    username, role, password = account
+    return str(username), str(password), str(getattr(role, "value", role))
+
+
+def run(argv: Sequence[str] | None = None) -> None:
+    """Entry point for `python -m shared.cli.main`."""
+    sys.exit(main(list(argv) if argv is not None else None))
+
+
+if __name__ == "__main__":
+    run()

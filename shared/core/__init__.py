@@ -1,0 +1,4 @@
+"""The floor every domain stands on.
+
+Settings, database, clock, encryption, errors, audit, code lists, validators, spreadsheets.
+"""

@@ -1,0 +1,329 @@
+"""申报表单校验: the tenant, landlord and organisation forms checked in one pass.
+
+Each `validate_*` takes the plain values a page collected (a dict; people and tenants as nested
+dicts and lists) and returns a frozen input, or raises `FormErrors` with every field error and
+its path (`person.id_number`, `family[1].birth_date`, `tenants[0].move_in`), so the page shows
+each beside its field and keeps what was typed. Checks that compare the declaration with the
+records (room over capacity, already resident elsewhere, …) are not here: they are findings
+for the officer (issue 5), and never stop a submission.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from shared.core.validate import (
+    ID_FOREIGNER_PERMANENT,
+    ID_HK_MACAO_PERMIT,
+    ID_HMT_RESIDENCE_PERMIT,
+    ID_RESIDENT,
+    ID_TAIWAN_PERMIT,
+    IdCheck,
+    validate_birth_date,
+    validate_id_number,
+    validate_uscc,
+)
+from shared.core.validate_ids import check_agreement
+from shared.declarations.fields import (
+    Form,
+    accepted,
+    add_months,
+    age_on,
+    code_of,
+    code_or,
+    items,
+    optional_date,
+    person_name,
+    phone,
+    problem,
+    record_id,
+    required,
+    required_code_of,
+    required_date,
+    text,
+    text_upto,
+    whole_number,
+)
+from shared.declarations.inputs import (
+    ADULT_AGE,
+    CHINESE_NATIONALITIES,
+    FOREIGNER_ID_TYPES,
+    MOVE_IN_AHEAD,
+    MOVE_OUT_AHEAD,
+    RELATIONS,
+    DeclarantInput,
+    FieldError,
+    FormErrors,
+    OrganisationInput,
+    PersonInput,
+    RentalInput,
+    ResidenceInput,
+    TenantInput,
+)
+
+__all__ = [
+    "FieldError",
+    "FormErrors",
+    "validate_organisation",
+    "validate_person",
+    "validate_rental",
+    "validate_residence",
+]
+
+# Numbers that carry the holder's birth date and sex (GB 11643 and the 2023 foreigner's ID).
+_NUMBERS_WITH_DATA = frozenset({ID_RESIDENT, ID_HMT_RESIDENCE_PERMIT, ID_FOREIGNER_PERMANENT})
+_HMT_NATIONALITY = {"810000": "HKG", "820000": "MAC", "830000": "TWN"}
+ORG_PERSON_MAX_CHARS = 40  # Organisation.legal_rep and .manager hold 40 characters
+
+
+def validate_residence(raw: Mapping[str, Any], *, today: date) -> ResidenceInput:
+    """我住在这里: a tenant and family. `planned_months` may stand in for `planned_until`."""
+    form = Form(raw)
+    room_id = form.read("room_id", record_id, 0)
+    person = _person(form.part(raw.get("person"), "person"), today, relation="self")
+    family = [
+        (f"family[{i}]", _person(form.part(member, f"family[{i}]"), today))
+        for i, member in items(raw.get("family"))
+    ]
+    _refuse_duplicates(form, [("person", person), *family])
+    reason = form.read("reason", required_code_of("residence_reason"), "")
+    dwelling = form.read("dwelling_type", code_of("dwelling_type"), None)
+    move_in = _move_in(form, "move_in", person, today)
+    planned = form.read("planned_until", optional_date, None)
+    months = form.read("planned_months", whole_number(1, 600), None)
+    if planned is None and months is not None and move_in is not None:
+        planned = add_months(move_in, months)
+    if planned is not None and move_in is not None and planned <= move_in:
+        form.fail("planned_until", "应晚于入住日期", "must be after the move-in date")
+    move_out = _move_out(form, "move_out", move_in, today)
+    privacy = form.read("privacy_accepted", accepted, False)
+    form.raise_if_any()
+    assert person is not None and move_in is not None
+    members = tuple(p for _, p in family if p is not None)
+    return ResidenceInput(room_id, person, members, reason, dwelling, move_in, planned, privacy, move_out)
+
+
+def validate_rental(raw: Mapping[str, Any], *, today: date) -> RentalInput:
+    """我是房东: the rental and its tenants. Tenants may be dicts from the form or `TenantInput`s
+    from `parse_tenant_upload`; their rooms count as let even when the page did not tick them."""
+    form = Form(raw)
+    landlord = _declarant(form.part(raw.get("landlord"), "landlord"), today)
+    room_ids: list[int] = form.read("room_ids", _room_ids, [])
+    start = form.read("lease_start", required_date, None)
+    end = form.read("lease_end", optional_date, None)
+    if start and end and end <= start:
+        form.fail("lease_end", "应晚于租赁开始日期", "must be after the lease start")
+    use = form.read("use", code_or("building_use", "01"), "")
+    tenants = [(i, _tenant(form.part(t, f"tenants[{i}]"), t, today)) for i, t in items(raw.get("tenants"))]
+    _refuse_duplicates(form, [(f"tenants[{i}].person", t.person if t else None) for i, t in tenants])
+    rooms = sorted(set(room_ids) | {t.room_id for _, t in tenants if t is not None})
+    if not room_ids and not tenants and not form.has_error("room_ids"):
+        form.file(required("room_ids"), "room_ids")
+    move_out = _move_out(form, "move_out", start, today)
+    pledge = form.read("pledge_accepted", accepted, False)
+    form.raise_if_any()
+    assert landlord is not None and start is not None and use
+    kept = tuple(t for _, t in tenants if t is not None)
+    return RentalInput(landlord, tuple(rooms), start, end, use, kept, pledge, move_out)
+
+
+def validate_organisation(raw: Mapping[str, Any], *, today: date) -> OrganisationInput:
+    """实有单位: an organisation at this address, declared by its manager."""
+    form = Form(raw)
+    name = form.read("name", text_upto(120, needed=True), "")
+    uscc = form.read("uscc", lambda _path, value: validate_uscc(text(value)), "")
+    status = form.read("status", code_or("organisation_status", "operating"), "")
+    legal_rep = form.read("legal_rep", _org_person_name, "")
+    manager = form.read("manager", _org_person_name, "")
+    contact = form.read("phone", phone, "")
+    staff = form.read("staff_count", whole_number(0, 1_000_000), None)
+    room_id = form.read("room_id", whole_number(1, 2**62), None)
+    declarant = _declarant(form.part(raw.get("declarant"), "declarant"), today)
+    form.raise_if_any()
+    assert declarant is not None and status
+    return OrganisationInput(name, uscc, status, legal_rep, manager, contact, staff, room_id, declarant)
+
+
+def validate_person(raw: Mapping[str, Any], *, today: date, path: str = "person") -> PersonInput:
+    """One person on their own (a row of an upload); errors are filed under `path.`."""
+    form = Form({path: raw})
+    person = _person(form.part(raw, path), today, relation="self")
+    form.raise_if_any()
+    assert person is not None
+    return person
+
+
+def _person(form: Form, today: date, *, relation: str | None = None) -> PersonInput | None:
+    """A person; `relation` is fixed for the declarant, a family member must give theirs.
+
+    Birth date, sex and nationality may be left empty when the document number carries them;
+    given ones must agree with it. Foreign nationals use a passport or a permanent residence ID
+    and have no ethnic group; resident-card holders give ethnic group and 户籍 address.
+    """
+    name = form.read("name", person_name, "")
+    id_type = form.read("id_type", code_or("id_type", ID_RESIDENT), "")
+    sex = form.read("sex", code_of("sex"), None)
+    birth = form.read("birth_date", _birth_date(today), None)
+    nationality = form.read("nationality", code_of("nationality"), None)
+    check = form.read("id_number", _id_number(id_type, today), None)
+    if check is not None:
+        form.check("birth_date", lambda: check_agreement(check, birth_date=birth, sex=None, nationality=None))
+        form.check("sex", lambda: check_agreement(check, birth_date=None, sex=sex, nationality=None))
+        form.check(
+            "nationality", lambda: check_agreement(check, birth_date=None, sex=None, nationality=nationality)
+        )
+        birth, sex = birth or check.birth_date, sex or check.sex
+        nationality = nationality or _implied_nationality(id_type, check)
+    # While the number is wrong, ask only for what it could not have given.
+    number_failed = form.has_error("id_number")
+    for key, value in (("birth_date", birth), ("sex", sex), ("nationality", nationality)):
+        derivable = id_type in _NUMBERS_WITH_DATA
+        if value is None and not form.has_error(key) and not (number_failed and derivable):
+            form.file(required(form.prefix + key), key)
+    foreign = nationality is not None and nationality not in CHINESE_NATIONALITIES
+    if foreign and id_type and id_type not in FOREIGNER_ID_TYPES:
+        form.fail(
+            "id_type",
+            "：外国籍人员请选择护照或外国人永久居留身份证",
+            "foreign nationals use a passport or a foreigner's permanent residence ID",
+        )
+    if id_type == ID_RESIDENT and nationality not in (None, "CHN"):
+        form.fail(
+            "nationality", "：持居民身份证者为中国国籍", "holders of a resident identity card are Chinese"
+        )
+    ethnicity = None if foreign else form.read("ethnicity", code_of("ethnicity"), None)
+    if ethnicity is None and id_type == ID_RESIDENT and not form.has_error("ethnicity"):
+        form.file(required(form.prefix + "ethnicity"), "ethnicity")
+    hukou = form.read("hukou_address", text_upto(200, needed=id_type == ID_RESIDENT), "")
+    education = form.read("education", code_of("education"), None)
+    contact = form.read("phone", lambda path, value: phone(path, value) if text(value) else None, None)
+    if contact is None and not form.has_error("phone") and birth and age_on(birth, today) >= ADULT_AGE:
+        form.fail(
+            "phone",
+            "不能为空（未满18周岁可不填）",
+            "this field is required (minors under 18 may leave it empty)",
+        )
+    employer = form.read("employer", text_upto(120), "")
+    visa = form.read("visa_expiry", optional_date, None)
+    kin = relation or form.read("relation", _relation, "")
+    if not form.is_clean:
+        return None
+    assert check is not None and birth is not None and sex is not None and nationality is not None
+    return PersonInput(name, sex, ethnicity, birth, id_type, check.number, nationality, hukou, education,
+                       contact, employer, kin, visa)  # fmt: skip
+
+
+def _declarant(form: Form, today: date) -> DeclarantInput | None:
+    """A landlord or an organisation's declarant: name, document and phone."""
+    name = form.read("name", person_name, "")
+    id_type = form.read("id_type", code_or("id_type", ID_RESIDENT), "")
+    check = form.read("id_number", _id_number(id_type, today), None)
+    contact = form.read("phone", phone, "")
+    if not form.is_clean or check is None:
+        return None
+    return DeclarantInput(name, id_type, check.number, contact)
+
+
+def _tenant(form: Form, raw: Any, today: date) -> TenantInput | None:
+    if isinstance(raw, TenantInput):  # already checked by the upload
+        return raw
+    room_id = form.read("room_id", record_id, 0)
+    person = _person(form.part(form.raw.get("person"), "person"), today, relation="self")
+    move_in = _move_in(form, "move_in", person, today)
+    reason = form.read("reason", required_code_of("residence_reason"), "")
+    move_out = _move_out(form, "move_out", move_in, today)
+    if not form.is_clean or person is None or move_in is None:
+        return None
+    return TenantInput(room_id, person, move_in, reason, move_out)
+
+
+def _id_number(id_type: str, today: date) -> Any:
+    def read(path: str, value: Any) -> IdCheck:
+        if not id_type:  # the type itself was refused: its own error says so
+            raise problem(path, "：请先选择正确的证件类型", "choose a valid document type first")
+        return validate_id_number(id_type, text(value), today=today)
+
+    return read
+
+
+def _birth_date(today: date) -> Any:
+    def read(path: str, value: Any) -> date | None:
+        born = optional_date(path, value)
+        return validate_birth_date(born, today=today) if born is not None else None
+
+    return read
+
+
+def _implied_nationality(id_type: str, check: IdCheck) -> str | None:
+    """The nationality a document implies; passports and some foreigners' IDs imply none."""
+    if id_type == ID_RESIDENT:
+        return "CHN"
+    if id_type == ID_HMT_RESIDENCE_PERMIT:
+        return _HMT_NATIONALITY.get(check.number[:6])
+    if id_type == ID_HK_MACAO_PERMIT:
+        return "HKG" if check.number.startswith("H") else "MAC"
+    if id_type == ID_TAIWAN_PERMIT:
+        return "TWN"
+    if check.nationality and check.nationality.isalpha():
+        return check.nationality
+    return None
+
+
+def _org_person_name(path: str, value: Any) -> str:
+    return person_name(path, value, max_chars=ORG_PERSON_MAX_CHARS)
+
+
+def _relation(path: str, value: Any) -> str:
+    cleaned = text(value).casefold()
+    if not cleaned:
+        raise required(path)
+    choices = {k: v for k, v in RELATIONS.items() if k != "self"}
+    for key, (zh, en) in choices.items():
+        if cleaned in (key, zh, en.casefold()):
+            return key
+    raise problem(
+        path,
+        f"无效，可选：{'、'.join(zh for zh, _ in choices.values())}",
+        f"choose one of: {', '.join(en for _, en in choices.values())}",
+    )
+
+
+def _refuse_duplicates(form: Form, people: list[tuple[str, PersonInput | None]]) -> None:
+    """One person listed twice in one declaration is a typing slip, not two people."""
+    seen: set[tuple[str, str]] = set()
+    for path, person in people:
+        if person is None:
+            continue
+        key = (person.id_type, person.id_number)
+        if key in seen:
+            form.fail(
+                f"{path}.id_number", "与前面填写的人员重复", "the same document as someone listed above"
+            )
+        seen.add(key)
+
+
+def _room_ids(path: str, value: Any) -> list[int]:
+    if value is None or value == "":
+        return []
+    values = [value] if isinstance(value, int | str) else list(value)
+    return [record_id(path, v) for v in values]
+
+
+def _move_in(form: Form, key: str, person: PersonInput | None, today: date) -> date | None:
+    moved = form.read(key, required_date, None)
+    if moved is not None and person is not None and moved < person.birth_date:
+        form.fail(key, "不能早于出生日期", "cannot be before the birth date")
+    if moved is not None and moved > today + MOVE_IN_AHEAD:
+        form.fail(key, "不能晚于今天起30天", "cannot be more than 30 days from today")
+    return moved
+
+
+def _move_out(form: Form, key: str, since: date | None, today: date) -> date | None:
+    left = form.read(key, optional_date, None)
+    if left is not None and since is not None and left < since:
+        form.fail(key, "不能早于入住（开始）日期", "cannot be before the move-in (start) date")
+    if left is not None and left > today + MOVE_OUT_AHEAD:
+        form.fail(key, "不能晚于今天起7天", "cannot be more than 7 days from today")
+    return left

@@ -1,0 +1,1 @@
+"""实有设施: facilities uploaded by departments and kept by officers."""

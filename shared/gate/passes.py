@@ -1,0 +1,306 @@
+"""住户通行码: resident passes, issued for approved residences and checked at the gates.
+
+A pass is bound to the person, the room (through the residence it was issued for) and a
+validity window; it is revoked or runs out, never deleted. The gate allows it when its
+signature verifies, it is neither revoked nor out of its window, the residence is still active
+and the home lies in what the gate admits; otherwise it refuses with one plain reason. Every
+check, allowed or not, writes a passage with a pseudonym, never a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from shared.core.audit import record_audit
+from shared.core.crypto import id_blind_index, mask_name
+from shared.core.errors import DomainError, ValidationError
+from shared.core.validate import typed_text
+from shared.declarations.fields import CHINA_TZ, local_today
+from shared.declarations.store import payload_of
+from shared.gate.gates import (
+    PLACE_COLUMNS,
+    GateDecision,
+    GateReason,
+    GateView,
+    find_gate,
+    join_place,
+    log_passage,
+    person_pseudonym,
+    place_of,
+)
+from shared.gate.pass_tokens import PassKind, PassRef, pass_qr_png, read_pass_token, sign_pass
+from shared.gate.visitors import check_visitor_pass
+from shared.models import (
+    Declaration,
+    DeclarationKind,
+    DeclarationStatus,
+    Person,
+    Residence,
+    ResidentPass,
+    Room,
+)
+from shared.places.plates import active_residence_filter
+
+__all__ = [
+    "GateDecision",
+    "PassView",
+    "check_pass",
+    "issue_pass",
+    "latest_pass",
+    "listed_residences",
+    "pass_for_receipt",
+    "pass_qr_png",
+    "pass_token",
+    "pass_views_for_receipt",
+    "passes_for_receipt",
+    "revoke_pass",
+]
+
+DEFAULT_VALID_DAYS = 180  # renewed on the receipt page: a pass outlives no one's stay by long
+MAX_REVOKE_REASON = 200
+
+
+def pass_token(resident_pass: ResidentPass) -> str:
+    """The text of the pass's QR code (`R12.K` + 16 signature characters)."""
+    return sign_pass(PassKind.RESIDENT, resident_pass.id)
+
+
+def issue_pass(
+    session: Session,
+    *,
+    residence_id: int,
+    now: datetime,
+    valid_days: int = DEFAULT_VALID_DAYS,
+    actor: str = "declarant",
+) -> ResidentPass:
+    """A new pass for an active residence, valid from `now` for `valid_days`, but not past the
+    end of the planned stay when one is recorded and still ahead."""
+    residence = session.get(Residence, residence_id)
+    today = local_today(now)
+    if residence is None or not _is_active(residence.until, today):
+        raise DomainError(
+            "该居住登记已结束或不存在，不能签发通行码", "No current residence to issue a pass for"
+        )
+    if valid_days < 1:
+        raise ValueError("valid_days must be at least 1")
+    until = now + timedelta(days=valid_days)
+    if residence.planned_until is not None and residence.planned_until >= today:
+        until = min(until, datetime.combine(residence.planned_until + timedelta(days=1), time(), CHINA_TZ))
+    issued = ResidentPass(
+        person_id=residence.person_id,
+        room_id=residence.room_id,
+        residence_id=residence.id,
+        valid_from=now,
+        valid_until=until,
+        created_at=now,
+    )
+    session.add(issued)
+    session.flush()
+    record_audit(
+        session,
+        actor=actor,
+        action="pass.issue",
+        target_type="resident_pass",
+        target_id=issued.id,
+        detail={"residence_id": residence.id, "valid_until": until},
+        at=now,
+    )
+    return issued
+
+
+def passes_for_receipt(session: Session, *, declaration_id: int, now: datetime) -> list[ResidentPass]:
+    """The passes of an approved residence declaration, the declarant's first, then the family's.
+
+    A current pass is kept; a missing or expired one is issued afresh (the receipt's code and
+    document check are the renewal); a revoked one stays revoked and is returned as it is, so
+    the page can say so. People who moved out get none.
+    """
+    return [resident_pass for resident_pass, _ in _receipt_passes(session, declaration_id, now)]
+
+
+@dataclass(frozen=True)
+class PassView:
+    """A pass as the receipt page shows it (plain values): the QR's text, whose, until when."""
+
+    token: str
+    name: str
+    valid_until: datetime
+    is_revoked: bool
+
+
+def pass_views_for_receipt(session: Session, *, declaration_id: int, now: datetime) -> list[PassView]:
+    """`passes_for_receipt` with each holder's name, for the receipt page (the declarant typed them)."""
+    views = []
+    for resident_pass, _ in _receipt_passes(session, declaration_id, now):
+        person = session.get(Person, resident_pass.person_id)
+        views.append(
+            PassView(
+                pass_token(resident_pass),
+                person.name if person else "",
+                resident_pass.valid_until,
+                resident_pass.revoked_at is not None,
+            )
+        )
+    return views
+
+
+def pass_for_receipt(session: Session, *, declaration_id: int, now: datetime) -> ResidentPass | None:
+    """The declarant's own pass of an approved residence declaration (issued on first request)."""
+    mine = (p for p, is_declarant in _receipt_passes(session, declaration_id, now) if is_declarant)
+    return next(mine, None)
+
+
+def _receipt_passes(session: Session, declaration_id: int, now: datetime) -> list[tuple[ResidentPass, bool]]:
+    found: list[tuple[ResidentPass, bool]] = []
+    for residence, is_declarant in listed_residences(session, declaration_id=declaration_id, now=now):
+        latest = latest_pass(session, residence.id)
+        if latest is None or (latest.revoked_at is None and latest.valid_until <= now):
+            latest = issue_pass(session, residence_id=residence.id, now=now)
+        found.append((latest, is_declarant))
+    return found
+
+
+def listed_residences(
+    session: Session, *, declaration_id: int, now: datetime
+) -> list[tuple[Residence, bool]]:
+    """(residence, is the declarant's) for each person an approved residence declaration lists who
+    lives in its room today. People are found by their documents, not by
+    `Residence.declaration_id`: a landlord's later declaration of the same tenant takes the
+    residence over, and the pass must stay."""
+    declaration = session.get(Declaration, declaration_id)
+    if (
+        declaration is None
+        or declaration.kind is not DeclarationKind.RESIDENCE
+        or declaration.status is not DeclarationStatus.APPROVED
+    ):
+        return []
+    payload = payload_of(declaration)
+    people = [id_blind_index(p["id_type"], p["id_number"]) for p in (payload["person"], *payload["family"])]
+    rows = sorted(
+        session.execute(
+            select(Residence, Person.id_number_index)
+            .join(Person, Residence.person_id == Person.id)
+            .where(
+                Person.id_number_index.in_(people),
+                Residence.room_id == int(payload["room_id"]),
+                active_residence_filter(local_today(now)),
+            )
+            .order_by(Residence.id)
+        ),
+        key=lambda row: people.index(row[1]),  # the declarant first, then the family as listed
+    )
+    return [(residence, index == people[0]) for residence, index in rows]
+
+
+def latest_pass(session: Session, residence_id: int) -> ResidentPass | None:
+    """The pass last issued for a residence (a renewal is a new pass; old ones are kept)."""
+    return session.scalars(
+        select(ResidentPass)
+        .where(ResidentPass.residence_id == residence_id)
+        .order_by(ResidentPass.id.desc())
+        .limit(1)
+    ).first()
+
+
+def revoke_pass(session: Session, *, pass_id: int, actor: str, reason: str, now: datetime) -> ResidentPass:
+    """注销: the pass admits no one from now on (a lost phone, a misuse). Revoking twice keeps
+    the first revocation."""
+    if not reason.strip():
+        raise ValidationError("请填写注销原因", "Give a reason for the revocation", field="reason")
+    text = typed_text(reason, max_chars=MAX_REVOKE_REASON, field="reason", label=("注销原因", "Reason"))
+    resident_pass = session.get(ResidentPass, pass_id)
+    if resident_pass is None:
+        raise DomainError("找不到该通行码", "No such pass")
+    if resident_pass.revoked_at is None:
+        resident_pass.revoked_at = now
+        resident_pass.revoked_reason = text
+        record_audit(
+            session,
+            actor=actor,
+            action="pass.revoke",
+            target_type="resident_pass",
+            target_id=pass_id,
+            detail={"reason": text},
+            at=now,
+        )
+        session.flush()
+    return resident_pass
+
+
+def check_pass(session: Session, *, gate_id: int, scanned: str, now: datetime) -> GateDecision:
+    """核验: decide on a scanned pass at a gate and log the passage (added; the caller commits)."""
+    gate = find_gate(session, gate_id)
+    if gate is None:
+        raise DomainError("本终端配置的门岗不存在", "The gate this kiosk is set up for does not exist")
+    ref = read_pass_token(scanned)
+    if ref is None:
+        decision, subject, visitor_id = GateDecision(False, GateReason.FORGED), None, None
+    elif ref.kind is PassKind.RESIDENT:
+        decision, subject = _check_resident(session, gate, ref, now)
+        visitor_id = None
+    else:
+        decision, subject, visitor_id = check_visitor_pass(session, gate, ref.id, now)
+    log_passage(
+        session,
+        gate_id=gate.id,
+        at=now,
+        allowed=decision.allowed,
+        reason=decision.reason,
+        subject_index=subject,
+        visitor_id=visitor_id,
+    )
+    return decision
+
+
+# One indexed query, built once: the pass, its residence, the person's name and where the home lies.
+_RESIDENT_PASS = join_place(
+    select(
+        ResidentPass.person_id,
+        ResidentPass.valid_from,
+        ResidentPass.valid_until,
+        ResidentPass.revoked_at,
+        Residence.until,
+        Person.name,
+        *PLACE_COLUMNS,
+    )
+    .select_from(ResidentPass)
+    .join(Residence, ResidentPass.residence_id == Residence.id)
+    .join(Person, ResidentPass.person_id == Person.id)
+    .join(Room, ResidentPass.room_id == Room.id)
+).where(ResidentPass.id == bindparam("pass_id"))
+
+
+def _check_resident(
+    session: Session, gate: GateView, ref: PassRef, now: datetime
+) -> tuple[GateDecision, str | None]:
+    row = session.execute(_RESIDENT_PASS, {"pass_id": ref.id}).first()
+    if row is None:  # signed by us, but no such pass here: treat as not ours
+        return GateDecision(False, GateReason.FORGED), None
+    values: tuple[Any, ...] = tuple(row)
+    person_id, valid_from, valid_until, revoked_at, until, name = values[:6]
+    place = place_of(values)
+    subject = person_pseudonym(person_id)
+    if revoked_at is not None:
+        reason = GateReason.REVOKED
+    elif not _is_active(until, local_today(now)):
+        reason = GateReason.MOVED_OUT
+    elif now < valid_from:
+        reason = GateReason.NOT_YET_VALID
+    elif now >= valid_until:
+        reason = GateReason.EXPIRED
+    elif not gate.admits(village_code=place.village_code, grid_code=place.grid_code):
+        reason = GateReason.OTHER_VILLAGE
+    else:
+        reason = GateReason.OK
+    allowed = reason is GateReason.OK
+    return GateDecision(allowed, reason, mask_name(name), place.label, valid_until), subject
+
+
+def _is_active(until: date | None, today: date) -> bool:
+    """A residence counts while it has no end date or ends after today (as `shared.places.plates`)."""
+    return until is None or until > today

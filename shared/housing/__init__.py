@@ -1,0 +1,1 @@
+"""实有房屋·实有人口: housing registers imported, buildings, rooms, owners and the people records."""

@@ -1,0 +1,1 @@
+"""运维: backup, restore and key rotation."""

@@ -1,0 +1,1 @@
+"""驾驶舱与导出: the dashboard, exports, the audit log browser and the operation map's data."""

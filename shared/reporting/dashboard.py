@@ -1,0 +1,321 @@
+"""驾驶舱: the town's figures per village (村/社区) and the officers' load, for leaders and export.
+
+The one place these figures are counted (the operation map's pending layer counts with the same
+`pending_declarations`). Definitions, per village (by the street of the plate a record hangs on):
+
+- plates: active door plates; geo-tagged: those with both coordinates.
+- buildings: active buildings; rental buildings: those with at least one rental room.
+- rental rooms: active rooms marked `is_rental` in active buildings.
+- declared rooms: rental rooms with at least one current resident (a residence with no end date
+  or ending after today), or named by a declaration that is approved or still open (received,
+  has issues, correction requested, resubmitted): rejected and withdrawn ones do not count.
+  A declaration names its room (`room_id`), or, for a landlord's multi-room rental, the room
+  list in its (encrypted) payload.
+- verified rooms: rental rooms named by an approved declaration.
+- pending: declarations waiting for an officer (review_queue.PENDING_STATES); overdue: those
+  waiting more than review_queue.OVERDUE_WORKING_DAYS working days since the current version.
+- population: distinct people with a current residence, by category (户籍/流动/境外); the
+  town's total counts a person living in two villages once.
+- officers: active accounts with the officer role and a grid in the village; the standard is
+  one officer per OFFICER_STANDARD rental buildings, so a village needs ceil(rental buildings /
+  60) and an officer's load is the rental buildings in their grids / 60 (above 1: over standard).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy.orm import Session
+
+from shared.declarations.fields import CHINA_TZ, local_today
+from shared.models import (
+    Declaration,
+    DoorPlate,
+    Grid,
+    PersonCategory,
+    Street,
+    Village,
+)
+from shared.reporting.dashboard_counts import (
+    active_officers,
+    building_counts,
+    plate_counts,
+    population,
+    rental_buildings_per_grid,
+    room_counts,
+    town_population,
+)
+from shared.reporting.exports import xlsx_cell
+from shared.review.queue import (
+    OVERDUE_WORKING_DAYS,
+    PENDING_STATES,
+    waiting_since_column,
+    working_days_between,
+)
+
+OFFICER_STANDARD = 60  # rental buildings per grid officer
+TOWN_CODE = "441900126000"  # NBS statistics code of 麻涌镇
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    """The figures of one village, or of the whole town (see the module docstring)."""
+
+    code: str
+    name: str
+    name_en: str
+    plates: int = 0
+    geotagged_plates: int = 0
+    buildings: int = 0
+    rental_buildings: int = 0
+    rental_rooms: int = 0
+    declared_rooms: int = 0
+    verified_rooms: int = 0
+    pending: int = 0
+    overdue: int = 0
+    local: int = 0  # population by category (户籍/流动/境外)
+    migrant: int = 0
+    foreign: int = 0
+    officers: int = 0
+
+    @property
+    def geotagged_share(self) -> float | None:
+        return _share(self.geotagged_plates, self.plates)
+
+    @property
+    def declared_share(self) -> float | None:
+        return _share(self.declared_rooms, self.rental_rooms)
+
+    @property
+    def verified_share(self) -> float | None:
+        return _share(self.verified_rooms, self.rental_rooms)
+
+    @property
+    def officers_needed(self) -> int:
+        return math.ceil(self.rental_buildings / OFFICER_STANDARD)
+
+    def population(self, category: PersonCategory) -> int:
+        return int(getattr(self, category.value))
+
+
+@dataclass(frozen=True)
+class OfficerLoad:
+    username: str
+    display_name: str
+    grid_codes: tuple[str, ...]
+    rental_buildings: int
+
+    @property
+    def load(self) -> float:
+        """1.0 is the standard (OFFICER_STANDARD rental buildings); above 1 the officer is over it."""
+        return self.rental_buildings / OFFICER_STANDARD
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    as_of: date
+    villages: list[AreaFigures]
+    town: AreaFigures
+    officers: list[OfficerLoad]
+
+
+@dataclass(frozen=True)
+class PendingDeclaration:
+    declaration_id: int
+    plate_code: str
+    village_code: str
+    is_overdue: bool
+
+
+def dashboard_figures(session: Session, *, now: datetime) -> DashboardFigures:
+    """Every village's figures, the town's, and each officer's load, as of `now`."""
+    today = local_today(now)
+    plates = plate_counts(session)
+    buildings = building_counts(session)
+    rooms = room_counts(session, today=today)
+    waiting: Counter[str] = Counter()
+    late: Counter[str] = Counter()
+    for item in pending_declarations(session, now=now):
+        waiting[item.village_code] += 1
+        late[item.village_code] += item.is_overdue
+    people = population(session, today=today)
+    officers = _officer_loads(session)
+    grid_village = {grid: village for grid, village in session.execute(select(Grid.code, Grid.village_code))}
+    officers_in: dict[str, set[str]] = {}
+    for officer in officers:
+        for grid in officer.grid_codes:
+            if grid in grid_village:
+                officers_in.setdefault(grid_village[grid], set()).add(officer.username)
+    villages = [
+        AreaFigures(
+            code=code,
+            name=name,
+            name_en=name_en,
+            plates=plates.get(code, (0, 0))[0],
+            geotagged_plates=plates.get(code, (0, 0))[1],
+            buildings=buildings.get(code, (0, 0))[0],
+            rental_buildings=buildings.get(code, (0, 0))[1],
+            rental_rooms=rooms.get(code, (0, 0, 0))[0],
+            declared_rooms=rooms.get(code, (0, 0, 0))[1],
+            verified_rooms=rooms.get(code, (0, 0, 0))[2],
+            pending=waiting[code],
+            overdue=late[code],
+            **{c.value: people.get((code, c), 0) for c in PersonCategory},
+            officers=len(officers_in.get(code, ())),
+        )
+        for code, name, name_en in session.execute(
+            select(Village.code, Village.name, Village.name_en).order_by(Village.code)
+        )
+    ]
+    town_people = town_population(session, today=today)
+    town = AreaFigures(
+        code=TOWN_CODE,
+        name="全镇",
+        name_en="Whole town",
+        **{key: sum(getattr(v, key) for v in villages) for key in _SUMMED},
+        **{c.value: town_people.get(c, 0) for c in PersonCategory},
+        officers=sum(1 for officer in officers if officer.grid_codes),
+    )
+    return DashboardFigures(as_of=today, villages=villages, town=town, officers=officers)
+
+
+_SUMMED = (
+    "plates",
+    "geotagged_plates",
+    "buildings",
+    "rental_buildings",
+    "rental_rooms",
+    "declared_rooms",
+    "verified_rooms",
+    "pending",
+    "overdue",
+)
+
+
+def pending_declarations(
+    session: Session, *, now: datetime, grid_codes: Sequence[str] | None = None
+) -> list[PendingDeclaration]:
+    """Declarations waiting for an officer, with whether each is overdue (counted in working days
+    from its current version, as the review queue counts); `grid_codes` as in `in_grids`."""
+    today = local_today(now)
+    rows = session.execute(
+        select(Declaration.id, Declaration.plate_code, Street.village_code, waiting_since_column())
+        .join(DoorPlate, DoorPlate.code == Declaration.plate_code)
+        .join(Street, Street.id == DoorPlate.street_id)
+        .where(Declaration.status.in_(PENDING_STATES), in_grids(Declaration.grid_code, grid_codes))
+        .order_by(Declaration.id)
+    ).all()
+    return [
+        PendingDeclaration(
+            declaration_id=declaration_id,
+            plate_code=plate_code,
+            village_code=village_code,
+            is_overdue=working_days_between(since.astimezone(CHINA_TZ).date(), today) > OVERDUE_WORKING_DAYS,
+        )
+        for declaration_id, plate_code, village_code, since in rows
+    ]
+
+
+def in_grids(column: Any, grid_codes: Sequence[str] | None) -> ColumnElement[bool]:
+    """Rows whose grid (in `column`) is one of `grid_codes`; None means every row (a supervisor's
+    whole town), an empty list none (an officer with no grid)."""
+    if grid_codes is None:
+        return true()
+    if not grid_codes:
+        return false()
+    result: ColumnElement[bool] = column.in_(list(grid_codes))
+    return result
+
+
+def _officer_loads(session: Session) -> list[OfficerLoad]:
+    """Active officers with the rental buildings of their grids, busiest first."""
+    per_grid = rental_buildings_per_grid(session)
+    loads = [
+        OfficerLoad(
+            username=username,
+            display_name=display_name,
+            grid_codes=grids,
+            rental_buildings=sum(per_grid.get(grid, 0) for grid in set(grids)),
+        )
+        for username, display_name, grids in active_officers(session)
+    ]
+    return sorted(loads, key=lambda o: (-o.rental_buildings, o.username))
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+# (header, value of a village's or the town's figures, number format) of the export's first sheet.
+_AREA_COLUMNS: tuple[tuple[str, Callable[[AreaFigures], Any], str | None], ...] = (
+    ("代码 Code", lambda a: a.code, None),
+    ("村/社区 Village", lambda a: a.name, None),
+    ("门牌 Plates", lambda a: a.plates, None),
+    ("有坐标门牌 Geo-tagged plates", lambda a: a.geotagged_plates, None),
+    ("坐标率 Geo-tagged %", lambda a: a.geotagged_share, "0.0%"),
+    ("楼栋 Buildings", lambda a: a.buildings, None),
+    ("出租楼栋 Rental buildings", lambda a: a.rental_buildings, None),
+    ("出租房间 Rental rooms", lambda a: a.rental_rooms, None),
+    ("已申报房间 Declared rooms", lambda a: a.declared_rooms, None),
+    ("申报率 Declared %", lambda a: a.declared_share, "0.0%"),
+    ("已核实房间 Verified rooms", lambda a: a.verified_rooms, None),
+    ("核实率 Verified %", lambda a: a.verified_share, "0.0%"),
+    ("待审核 Pending", lambda a: a.pending, None),
+    ("超期 Overdue", lambda a: a.overdue, None),
+    ("户籍人口 Local", lambda a: a.local, None),
+    ("流动人口 Migrant", lambda a: a.migrant, None),
+    ("境外人员 Foreign", lambda a: a.foreign, None),
+    ("网格员 Officers", lambda a: a.officers, None),
+    ("应配网格员 Officers needed", lambda a: a.officers_needed, None),
+)
+
+
+def dashboard_xlsx(figures: DashboardFigures) -> bytes:
+    """The figures as an Excel workbook: villages with the town's total last, officers' load,
+    and the definitions. Text cells are neutralised (a village name cannot become a formula)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    areas = workbook.active
+    areas.title = "村社区 Villages"
+    areas.append([header for header, _, _ in _AREA_COLUMNS])
+    for area in [*figures.villages, figures.town]:
+        areas.append([xlsx_cell(value(area)) for _, value, _ in _AREA_COLUMNS])
+    for column, (_, _, number_format) in enumerate(_AREA_COLUMNS, start=1):
+        if number_format:
+            for (cell,) in areas.iter_rows(min_row=2, min_col=column, max_col=column):
+                cell.number_format = number_format
+    officers = workbook.create_sheet("网格员 Officers")
+    officers.append(["用户名 Username", "姓名 Name", "网格 Grids", "出租楼栋 Rental buildings", "负荷 Load"])
+    for officer in figures.officers:
+        officers.append(
+            [
+                xlsx_cell(officer.username),
+                xlsx_cell(officer.display_name),
+                xlsx_cell(", ".join(officer.grid_codes)),
+                officer.rental_buildings,
+                officer.load,
+            ]
+        )
+    for (cell,) in officers.iter_rows(min_row=2, min_col=5, max_col=5):
+        cell.number_format = "0.00"
+    notes = workbook.create_sheet("说明 Notes")
+    notes.append(["统计日期 As of", figures.as_of])
+    notes.append(
+        [
+            "标准 Standard",
+            f"1 网格员 / {OFFICER_STANDARD} 出租楼栋 (1 officer per {OFFICER_STANDARD} rental buildings)",
+        ]
+    )
+    for line in (__doc__ or "").strip().splitlines():  # the definitions, bullets as "·"
+        notes.append([xlsx_cell("·" + line[1:] if line.startswith("- ") else line)])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

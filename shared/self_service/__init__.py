@@ -1,0 +1,1 @@
+"""自助申报: submitting declarations and what a declarant does with a receipt."""

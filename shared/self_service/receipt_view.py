@@ -1,0 +1,315 @@
+"""我的回执: what a declarant sees of their declaration, as plain values for a page.
+
+The declarant typed the payload, so it is shown in full; other people are not: in a landlord's
+receipt, tenants who declared themselves in his rooms appear masked (`张*`, `430***********011X`),
+the tenants he declared himself in full.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from shared.core.crypto import mask_id_number, mask_name
+from shared.declarations.store import EventAction, payload_of
+from shared.models import (
+    Building,
+    Declaration,
+    DeclarationEvent,
+    DeclarationKind,
+    DeclarationStatus,
+    DoorPlate,
+    Room,
+    Street,
+    Village,
+)
+from shared.models.places import format_address
+from shared.self_service.receipt_access import receipt_link
+
+STATUS_LABELS: dict[DeclarationStatus, tuple[str, str]] = {
+    DeclarationStatus.RECEIVED: ("已受理，待核实", "Received, awaiting review"),
+    DeclarationStatus.HAS_ISSUES: ("核实中", "Being checked"),
+    DeclarationStatus.CORRECTION_REQUESTED: ("请补正", "Correction requested"),
+    DeclarationStatus.RESUBMITTED: ("已重新提交，待核实", "Resubmitted, awaiting review"),
+    DeclarationStatus.APPROVED: ("已核实", "Approved"),
+    DeclarationStatus.REJECTED: ("未通过", "Rejected"),
+    DeclarationStatus.WITHDRAWN: ("已撤回", "Withdrawn"),
+}
+KIND_LABELS: dict[DeclarationKind, tuple[str, str]] = {
+    DeclarationKind.RESIDENCE: ("居住登记", "Residence"),
+    DeclarationKind.RENTAL: ("出租房屋登记", "Rental"),
+    DeclarationKind.ORGANISATION: ("单位登记", "Organisation"),
+}
+EVENT_LABELS: dict[str, tuple[str, str]] = {
+    EventAction.SUBMITTED: ("已提交", "Submitted"),
+    EventAction.RESUBMITTED: ("已补正并重新提交", "Corrected and resubmitted"),
+    EventAction.CORRECTION_REQUESTED: ("工作人员请您补正", "An officer asked for a correction"),
+    EventAction.MOVE_OUT: ("已申报搬离", "Move-out declared"),
+    EventAction.WITHDRAWN: ("已撤回", "Withdrawn"),
+    EventAction.LANDLORD_CONFIRMED: ("房东已确认", "Confirmed by the landlord"),
+    EventAction.APPROVED: ("已核实", "Approved"),
+    EventAction.REJECTED: ("未通过", "Rejected"),
+    EventAction.VISITED: ("工作人员已上门核查", "An officer visited"),
+}
+CLOSED = frozenset({DeclarationStatus.REJECTED, DeclarationStatus.WITHDRAWN})
+
+
+@dataclass(frozen=True)
+class CorrectionRequest:
+    """An officer's request: the field paths it concerns (as in the payload) and a note."""
+
+    fields: tuple[str, ...]
+    note: str
+    at: datetime
+    is_open: bool  # not yet answered by a resubmission
+
+
+@dataclass(frozen=True)
+class ListedPerson:
+    """Someone a receipt lists. `declaration_id` is the person's own declaration when they
+    declared themselves (a landlord may confirm it); masked people show masked values."""
+
+    name: str
+    id_type: str
+    id_number: str
+    room: str
+    relation: str
+    is_masked: bool
+    declared_by_you: bool
+    declaration_id: int | None
+    confirmed_by_landlord: bool
+    move_in: date | None
+    move_out: date | None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    action: str
+    label_zh: str
+    label_en: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    """Everything the receipt page shows; plain values, safe to keep in st.session_state."""
+
+    receipt_code: str
+    declaration_id: int
+    kind: DeclarationKind
+    status: DeclarationStatus
+    status_zh: str
+    status_en: str
+    plate_code: str
+    address: str
+    village: str
+    rooms: tuple[str, ...]
+    submitted_at: datetime
+    updated_at: datetime
+    version: int
+    correction: CorrectionRequest | None
+    rejection_reason: str | None
+    payload: dict[str, Any]
+    people: tuple[ListedPerson, ...]
+    timeline: tuple[TimelineEntry, ...]
+    link: str
+
+    @property
+    def can_correct(self) -> bool:
+        return self.status not in CLOSED
+
+    @property
+    def can_end(self) -> bool:
+        """Residences and rentals end with a move-out date; organisations do not end here."""
+        return self.status not in CLOSED and self.kind is not DeclarationKind.ORGANISATION
+
+    def status_label(self, lang: str = "zh") -> str:
+        return self.status_en if lang.lower().startswith("en") else self.status_zh
+
+
+def correction_note(fields: list[str], note: str) -> str:
+    """The `DeclarationEvent.note` of a correction request: JSON `{"fields": [...], "note": "..."}`."""
+    return json.dumps({"fields": list(fields), "note": note}, ensure_ascii=False)
+
+
+def parse_correction_note(note: str) -> tuple[tuple[str, ...], str]:
+    """(fields, note) of a correction request; a plain-text note has no fields."""
+    try:
+        data = json.loads(note)
+    except ValueError:
+        return (), note
+    if not isinstance(data, dict):
+        return (), note
+    return tuple(str(f) for f in data.get("fields", [])), str(data.get("note", ""))
+
+
+def room_ids_of(kind: DeclarationKind, payload: Mapping[str, Any]) -> list[int]:
+    if kind is DeclarationKind.RENTAL:
+        return [int(r) for r in payload["room_ids"]]
+    room_id = payload.get("room_id")
+    return [int(room_id)] if room_id is not None else []
+
+
+def build_receipt_view(session: Session, declaration: Declaration, payload: dict[str, Any]) -> ReceiptView:
+    """The receipt of a declaration the caller has already opened (code and document checked)."""
+    street, number, village = session.execute(
+        select(Street.name, DoorPlate.number, Village.name)
+        .join(DoorPlate, DoorPlate.street_id == Street.id)
+        .join(Village, Street.village_code == Village.code)
+        .where(DoorPlate.code == declaration.plate_code)
+    ).one()
+    room_ids = room_ids_of(declaration.kind, payload)
+    labels = room_labels(session, room_ids)
+    events = session.scalars(
+        select(DeclarationEvent)
+        .where(DeclarationEvent.declaration_id == declaration.id)
+        .order_by(DeclarationEvent.id)
+    ).all()
+    requests = [e for e in events if e.action == EventAction.CORRECTION_REQUESTED]
+    correction = None
+    if requests:
+        fields, note = parse_correction_note(requests[-1].note)
+        is_open = declaration.status is DeclarationStatus.CORRECTION_REQUESTED
+        correction = CorrectionRequest(fields, note, requests[-1].at, is_open)
+    rejections = [e.note for e in events if e.action == EventAction.REJECTED]
+    status_zh, status_en = STATUS_LABELS[declaration.status]
+    return ReceiptView(
+        receipt_code=declaration.receipt_code,
+        declaration_id=declaration.id,
+        kind=declaration.kind,
+        status=declaration.status,
+        status_zh=status_zh,
+        status_en=status_en,
+        plate_code=declaration.plate_code,
+        address=format_address(street, number),
+        village=village,
+        rooms=tuple(labels.get(r, "") for r in room_ids),
+        submitted_at=declaration.created_at,
+        updated_at=declaration.updated_at,
+        version=declaration.version,
+        correction=correction,
+        rejection_reason=rejections[-1]
+        if rejections and declaration.status is DeclarationStatus.REJECTED
+        else None,
+        payload=payload,
+        people=tuple(_people(session, declaration, payload, labels)),
+        timeline=tuple(
+            TimelineEntry(e.action, *EVENT_LABELS[e.action], e.at) for e in events if e.action in EVENT_LABELS
+        ),
+        link=receipt_link(declaration.receipt_code),
+    )
+
+
+def room_labels(session: Session, room_ids: list[int]) -> dict[int, str]:
+    """`301`, or `B栋 301` when the building has a name."""
+    if not room_ids:
+        return {}
+    rows = session.execute(
+        select(Room.id, Room.number, Building.name)
+        .join(Building, Room.building_id == Building.id)
+        .where(Room.id.in_(room_ids))
+    ).all()
+    return {room_id: f"{name} {number}" if name else number for room_id, number, name in rows}
+
+
+def _people(
+    session: Session, declaration: Declaration, payload: dict[str, Any], labels: dict[int, str]
+) -> list[ListedPerson]:
+    if declaration.kind is DeclarationKind.ORGANISATION:
+        return []
+    if declaration.kind is DeclarationKind.RESIDENCE:
+        room = labels.get(payload["room_id"], "")
+        move_in, move_out = _date(payload["move_in"]), _date(payload.get("move_out"))
+        return [
+            _listed(p, room, declared_by_you=True, move_in=move_in, move_out=move_out)
+            for p in (payload["person"], *payload["family"])
+        ]
+    own = {(t["person"]["id_type"], t["person"]["id_number"]): t for t in payload["tenants"]}
+    self_declared = session.scalars(
+        select(Declaration)
+        .where(
+            Declaration.kind == DeclarationKind.RESIDENCE,
+            Declaration.plate_code == declaration.plate_code,
+            Declaration.room_id.in_(room_ids_of(DeclarationKind.RENTAL, payload)),
+            Declaration.status.not_in(CLOSED),
+        )
+        .order_by(Declaration.id)
+    ).all()
+    confirmed = set(
+        session.scalars(
+            select(DeclarationEvent.declaration_id).where(
+                DeclarationEvent.action == EventAction.LANDLORD_CONFIRMED,
+                DeclarationEvent.declaration_id.in_([d.id for d in self_declared]),
+            )
+        )
+    )
+    listed: list[ListedPerson] = []
+    own_declaration: dict[tuple[str, str], int] = {}
+    for tenant_declaration in self_declared:
+        tenant = payload_of(tenant_declaration)
+        room = labels.get(tenant["room_id"], "")
+        for person in (tenant["person"], *tenant["family"]):
+            key = (person["id_type"], person["id_number"])
+            if key in own:  # he declared this person himself: shown in full below
+                own_declaration[key] = tenant_declaration.id
+                continue
+            listed.append(
+                _listed(
+                    person,
+                    room,
+                    declared_by_you=False,
+                    move_in=_date(tenant["move_in"]),
+                    move_out=_date(tenant.get("move_out")),
+                    declaration_id=tenant_declaration.id,
+                    confirmed=tenant_declaration.id in confirmed,
+                )
+            )
+    for key, tenant in own.items():
+        listed.append(
+            _listed(
+                tenant["person"],
+                labels.get(tenant["room_id"], ""),
+                declared_by_you=True,
+                move_in=_date(tenant["move_in"]),
+                move_out=_date(tenant.get("move_out")) or _date(payload.get("move_out")),
+                declaration_id=own_declaration.get(key),
+                confirmed=own_declaration.get(key) in confirmed,
+            )
+        )
+    return listed
+
+
+def _listed(
+    person: Mapping[str, Any],
+    room: str,
+    *,
+    declared_by_you: bool,
+    move_in: date | None,
+    move_out: date | None,
+    declaration_id: int | None = None,
+    confirmed: bool = False,
+) -> ListedPerson:
+    masked = not declared_by_you
+    return ListedPerson(
+        name=mask_name(person["name"]) if masked else person["name"],
+        id_type=person["id_type"],
+        id_number=mask_id_number(person["id_number"]) if masked else person["id_number"],
+        room=room,
+        relation=person.get("relation", "self"),
+        is_masked=masked,
+        declared_by_you=declared_by_you,
+        declaration_id=declaration_id,
+        confirmed_by_landlord=confirmed,
+        move_in=move_in,
+        move_out=move_out,
+    )
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

@@ -1,0 +1,1 @@
+"""工作人员: accounts and sign-in."""

@@ -1,0 +1,104 @@
+"""`menpai plates print`: the A4 PDF of a village's or a street's plates, from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy.orm import Session
+
+from shared.cli.main import main
+from shared.models import RecordStatus, Village
+from tests.factories import make_plate, make_street, make_village
+
+
+@pytest.fixture
+def village(session: Session) -> Village:
+    """麻一村: seven active plates on 麻涌大道 and two on 东一巷, plus one retired plate."""
+    village = make_village(session, name="麻一村")
+    avenue = make_street(session, village=village, name="麻涌大道")
+    lane = make_street(session, village=village, name="东一巷")
+    for n in range(1, 8):
+        make_plate(session, street=avenue, number=str(n))
+    make_plate(session, street=lane, number="1")
+    make_plate(session, street=lane, number="2")
+    make_plate(session, street=lane, number="3", status=RecordStatus.RETIRED)
+    session.commit()
+    return village
+
+
+def pages_of(path: Path) -> int:
+    return len(PdfReader(path).pages)
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["plates", "print", "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert "--village" in out and "--street" in out and "--out" in out
+
+
+def test_village_by_name_prints_every_active_plate(
+    village: Village, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "sheet.pdf"
+    assert main(["plates", "print", "--village", "麻一村", "--out", str(out)]) == 0
+    assert pages_of(out) == 2  # nine plates, eight a page
+    captured = capsys.readouterr()
+    assert "9 plates on 2 pages" in captured.out and str(out) in captured.out
+    assert "9/9" in captured.err  # the progress bar went to stderr
+    assert not list(tmp_path.glob("*.part"))
+
+
+def test_village_by_code_and_one_street(village: Village, tmp_path: Path) -> None:
+    out = tmp_path / "lane.pdf"
+    assert main(["plates", "print", "--village", village.code, "--street", "东一巷", "--out", str(out)]) == 0
+    assert pages_of(out) == 1
+    text = PdfReader(out).pages[0].extract_text()
+    assert "东一巷 1号" in text and "东一巷 2号" in text
+    assert "东一巷 3号" not in text and "麻涌大道" not in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--village", "不存在村"], "No village or community “不存在村” was found."),
+        (["--village", "麻一村", "--street", "西二巷"], "麻一村 has no street called “西二巷”."),
+    ],
+    ids=["unknown village", "unknown street"],
+)
+def test_unknown_place_fails_with_a_message(
+    village: Village, tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    out = tmp_path / "sheet.pdf"
+    assert main(["plates", "print", *argv, "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert message in err and "错误：" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_village_without_plates_fails_and_writes_nothing(
+    session: Session, db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_village(session, name="新基村")
+    session.commit()
+    out = tmp_path / "sheet.pdf"
+    assert main(["plates", "print", "--village", "新基村", "--out", str(out)]) == 1
+    assert "新基村 has no active plates" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_output_must_be_a_pdf(db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["plates", "print", "--village", "麻一村", "--out", str(tmp_path / "sheet.png")]) == 2
+    assert "must end in .pdf" in capsys.readouterr().err
+
+
+def test_missing_output_folder_is_a_clear_error(
+    village: Village, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "no-such-folder" / "sheet.pdf"
+    assert main(["plates", "print", "--village", "麻一村", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "A file or folder cannot be used" in err and "Traceback" not in err
