@@ -130,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     from shared.cli.maintenance import add_maintenance_commands  # backup, restore, rotate-key
 
     add_maintenance_commands(commands)
+    from shared.cli.purge import add_purge_command  # purge
+
+    add_purge_command(commands)
     return parser
 
 

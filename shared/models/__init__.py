@@ -16,6 +16,7 @@ from shared.models.base import (
     utcnow,
 )
 from shared.models.declarations import Declaration, DeclarationEvent, DeclarationVersion, Finding
+from shared.models.drafts import FormDraft
 from shared.models.gate import Gate, Passage, Visitor
 from shared.models.housing import Building, Facility, Organisation, Room
 from shared.models.passes import ResidentPass
@@ -37,6 +38,7 @@ __all__ = [
     "DoorPlate",
     "Facility",
     "Finding",
+    "FormDraft",
     "Gate",
     "Grid",
     "Organisation",
