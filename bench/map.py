@@ -19,6 +19,8 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from portal.maps.offline import external_hosts_in_map
+from portal.maps.operation_map import PLATE_PAGE_FROM_COMPONENT, draw_operation_map
 from shared.core.db import make_engine
 from shared.core.migrate import upgrade_database
 from shared.declarations.store import seal_payload
@@ -33,8 +35,7 @@ from shared.models import (
     Room,
 )
 from shared.reporting.dashboard import dashboard_figures
-from shared.reporting.mapping import external_hosts_in_map
-from shared.reporting.operation_map import build_operation_map
+from shared.reporting.operation_map import operation_map_data
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
@@ -51,7 +52,10 @@ def run() -> None:
             session.commit()
         with Session(engine) as session:
             started = time.perf_counter()
-            folium_map = build_operation_map(session, staff_grid_codes=None, now=NOW)
+            data = operation_map_data(
+                session, staff_grid_codes=None, plate_page=PLATE_PAGE_FROM_COMPONENT, now=NOW
+            )
+            folium_map = draw_operation_map(data)
             html = folium_map.get_root().render()
             seconds = time.perf_counter() - started
             hosts = external_hosts_in_map(folium_map)

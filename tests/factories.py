@@ -434,7 +434,7 @@ def declare_residence(
 ) -> Any:
     """A tenant's own declaration in `room` (李四 unless `person=person_fields(...)` says
     otherwise), submitted at `now` as the portal would, flushed."""
-    from shared.declarations.fields import local_today
+    from shared.core.clock import local_today
     from shared.declarations.forms import validate_residence
     from shared.self_service.submit import submit_residence
 

@@ -11,8 +11,8 @@ from portal.declare.sections import residence_section
 from portal.declare.state import DeclForm
 from portal.declare.submit import checked_submission, store_declaration
 from portal.ui.i18n import t
+from shared.core.clock import local_today
 from shared.core.db import session_scope
-from shared.declarations.fields import local_today
 from shared.declarations.forms import validate_residence
 from shared.gate.gates import GateView
 from shared.models import utcnow

@@ -17,9 +17,9 @@ from kiosk.widgets import back_button, unavailable
 from portal.declare.state import escape_markdown
 from portal.ui.i18n import LANG_KEY, current_lang, t
 from shared.core.availability import is_database_unavailable
+from shared.core.clock import CHINA_TZ, local_today
 from shared.core.codes import code_list
 from shared.core.db import session_scope
-from shared.declarations.fields import CHINA_TZ, local_today
 from shared.declarations.inputs import FormErrors
 from shared.gate.gates import GateView
 from shared.gate.passes import pass_qr_png

@@ -10,8 +10,8 @@ from portal.supervision.audit import audit_table, start_of
 from portal.supervision.exports import audit_export, export_buttons
 from portal.ui.i18n import t
 from portal.ui.staff import guard
+from shared.core.clock import local_today
 from shared.core.db import session_scope
-from shared.declarations.fields import local_today
 from shared.models import utcnow
 from shared.reporting.audit_browse import AUDIT_ROLES, AuditFilters, audit_choices, list_audit
 

@@ -7,7 +7,7 @@ from portal.declare.sections import residence_section
 from portal.declare.state import DeclForm
 from portal.declare.submit import checked_submission, show_declared, store_declaration
 from portal.ui.i18n import t
-from shared.declarations.fields import local_today
+from shared.core.clock import local_today
 from shared.declarations.forms import validate_residence
 from shared.models import utcnow
 from shared.self_service.submit import submit_residence

@@ -5,11 +5,12 @@ declarations on one map; officers see their own grids. Panning and clicking stay
 import streamlit as st
 from streamlit_folium import st_folium
 
+from portal.maps.operation_map import PLATE_PAGE_FROM_COMPONENT, draw_operation_map
 from portal.ui.i18n import current_lang, lang_query, t
 from portal.ui.staff import guard
 from shared.core.db import session_scope
 from shared.models import Role, utcnow
-from shared.reporting.operation_map import LAYERS, build_operation_map, map_scope
+from shared.reporting.operation_map import LAYERS, map_scope, operation_map_data
 
 staff = guard(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 st.set_page_config(layout="wide")
@@ -33,9 +34,10 @@ scope = map_scope(staff)
 if scope is not None:
     st.caption(t("只显示您负责的网格。", "Only your own grids are shown."))
 with session_scope() as session:
-    folium_map = build_operation_map(
+    data = operation_map_data(
         session,
         staff_grid_codes=scope,
+        plate_page=PLATE_PAGE_FROM_COMPONENT,
         layers=chosen,
         now=utcnow(),
         lang=current_lang(),
@@ -48,4 +50,5 @@ st.caption(
         "address, buildings, rooms and residents.",
     )
 )
+folium_map = draw_operation_map(data)
 st_folium(folium_map, height=680, use_container_width=True, returned_objects=[], key="operation_map.map")

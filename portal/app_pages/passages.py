@@ -9,8 +9,8 @@ import streamlit as st
 from portal.receipt.pass_widgets import local_time, passage_export
 from portal.ui.i18n import current_lang, t
 from portal.ui.staff import guard
+from shared.core.clock import CHINA_TZ, local_today
 from shared.core.db import session_scope
-from shared.declarations.fields import CHINA_TZ, local_today
 from shared.gate.gates import list_gates
 from shared.gate.passages import ExportFormat, PassageFilters, list_passages, short_subject
 from shared.models import PassageResult, Role, utcnow

@@ -1,12 +1,11 @@
 """The plate page: what a phone shows after scanning a door plate's QR code."""
 
-from datetime import date
-
 import streamlit as st
 
 from portal.declare.plate_access import refuse_plate_link
 from portal.ui.i18n import current_lang, t
 from portal.ui.widgets import mini_map, phone_text, search_hint
+from shared.core.clock import local_today
 from shared.core.codes import label
 from shared.core.db import session_scope
 from shared.models import PlateKind
@@ -26,7 +25,7 @@ if not token:
     st.stop()
 
 with session_scope() as session:
-    result = open_plate_link(session, token, today=date.today())
+    result = open_plate_link(session, token, today=local_today())
 
 if result.status is PlateLinkStatus.INVALID:
     refuse_plate_link()

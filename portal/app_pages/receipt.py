@@ -14,7 +14,7 @@ from portal.receipt.actions import (
 from portal.receipt.pass_widgets import show_resident_pass, show_visitors
 from portal.receipt.widgets import show_declared, show_people, show_status, show_timeline
 from portal.ui.i18n import t
-from shared.declarations.fields import local_today
+from shared.core.clock import local_today
 from shared.models import utcnow
 
 st.header(t("我的回执", "My receipt"))

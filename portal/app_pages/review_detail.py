@@ -25,9 +25,9 @@ from portal.ui.staff import guard
 from portal.ui.widgets import mini_map
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
+from shared.declarations.labels import KIND_LABELS
 from shared.models import Role, utcnow
 from shared.review.decisions import get_detail
-from shared.self_service.receipt_view import KIND_LABELS
 
 staff = guard(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 lang = current_lang()

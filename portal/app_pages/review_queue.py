@@ -10,8 +10,9 @@ from portal.supervision.exports import export_buttons, queue_export
 from portal.ui.i18n import t
 from portal.ui.staff import guard
 from shared.core.db import session_scope
+from shared.declarations.labels import OFFICER_STATUS_LABELS
 from shared.models import DeclarationStatus, Role, utcnow
-from shared.review.queue import PENDING_STATES, STATE_LABELS, QueueFilters, list_queue
+from shared.review.queue import PENDING_STATES, QueueFilters, list_queue
 from shared.review.scope import filter_choices
 
 PAGE_SIZE = 50
@@ -43,7 +44,7 @@ with st.expander(t("筛选", "Filters"), icon=":material/filter_list:"):
     )
     states = st.multiselect(
         t("状态", "States"),
-        list(STATE_LABELS),
+        list(OFFICER_STATUS_LABELS),
         default=list(PENDING_STATES),
         format_func=state_label,
         key="review_queue.states",
@@ -72,7 +73,7 @@ if not page.items and page_number > 1:  # the filters changed and left fewer pag
     st.session_state["review_queue.page"] = 1
     st.rerun()
 
-shown = [s for s in STATE_LABELS if s is not DeclarationStatus.WITHDRAWN]
+shown = [s for s in OFFICER_STATUS_LABELS if s is not DeclarationStatus.WITHDRAWN]
 for column, state in zip(st.columns(len(shown)), shown, strict=True):
     column.metric(state_label(state), page.counts_by_state.get(state, 0))
 

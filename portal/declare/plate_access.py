@@ -2,12 +2,11 @@
 link that is broken, forged or for a plate we do not have (the plate page and the declaration
 pages say the same thing)."""
 
-from datetime import date
-
 import streamlit as st
 
 from portal.ui.i18n import t
 from portal.ui.widgets import search_hint
+from shared.core.clock import local_today
 from shared.core.db import session_scope
 from shared.places.links import PLATE_PARAM, plate_link_query
 from shared.places.plates import PlateLinkStatus, PlateView, open_plate_link
@@ -26,7 +25,7 @@ def open_declaring_plate() -> PlateView:
     """The active plate of this page's link; anything else gets its message and stops the page."""
     token = st.query_params.get(PLATE_PARAM)
     with session_scope() as session:
-        result = open_plate_link(session, token, today=date.today())
+        result = open_plate_link(session, token, today=local_today())
     if result.status is PlateLinkStatus.INVALID or result.plate is None:
         refuse_plate_link()
         st.stop()

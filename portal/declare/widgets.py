@@ -17,6 +17,7 @@ import streamlit as st
 
 from portal.declare.state import DeclForm, Where
 from portal.ui.i18n import current_lang, t
+from shared.core.clock import local_today
 from shared.core.codes import code_list, label
 from shared.core.validate import ID_FOREIGNER_PERMANENT, ID_HMT_RESIDENCE_PERMIT, ID_PASSPORT, ID_RESIDENT
 from shared.declarations.inputs import FOREIGNER_ID_TYPES, RELATIONS, label_of
@@ -117,7 +118,7 @@ def date_field(
         field_title(where),
         value=None,
         min_value=earliest,
-        max_value=latest or date.today() + timedelta(days=366),
+        max_value=latest or local_today() + timedelta(days=366),
         key=key,
         persist_state=PERSIST,
         format="YYYY-MM-DD",

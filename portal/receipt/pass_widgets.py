@@ -10,8 +10,8 @@ import streamlit as st
 
 from portal.declare.state import escape_markdown
 from portal.ui.i18n import t
+from shared.core.clock import CHINA_TZ
 from shared.core.db import session_scope
-from shared.declarations.fields import CHINA_TZ
 from shared.gate.passages import ExportFormat, PassageFilters, export_passages
 from shared.gate.passes import pass_qr_png, pass_views_for_receipt
 from shared.gate.visitors import visitors_for_rooms

@@ -12,13 +12,14 @@ import streamlit as st
 
 from portal.declare.state import escape_markdown
 from portal.ui.i18n import current_lang, t
+from shared.core.clock import CHINA_TZ
 from shared.core.codes import label
 from shared.core.validate import format_phone_national
-from shared.declarations.fields import CHINA_TZ
 from shared.declarations.inputs import CODED_FIELDS, RELATIONS, field_label
+from shared.declarations.labels import KIND_LABELS
 from shared.models import DeclarationKind
 from shared.self_service.receipt_access import format_receipt_code
-from shared.self_service.receipt_view import KIND_LABELS, ReceiptView, room_ids_of
+from shared.self_service.receipt_view import ReceiptView, room_ids_of
 
 CLIENT_KEY = "receipt._client"
 # The order the forms ask in; payloads are stored with sorted keys.

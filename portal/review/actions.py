@@ -9,9 +9,9 @@ import streamlit as st
 
 from portal.review.widgets import flash, run_action
 from portal.ui.i18n import current_lang, t
+from shared.core.clock import CHINA_TZ, local_today
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
-from shared.declarations.fields import CHINA_TZ, local_today
 from shared.declarations.inputs import field_label
 from shared.models import DeclarationKind, DeclarationStatus, utcnow
 from shared.review.decisions import (

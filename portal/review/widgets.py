@@ -12,16 +12,16 @@ import pandas as pd
 import streamlit as st
 
 from portal.ui.i18n import current_lang, t
+from shared.core.clock import CHINA_TZ
 from shared.core.codes import label
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
-from shared.declarations.fields import CHINA_TZ
 from shared.declarations.inputs import CODED_FIELDS, RELATIONS, field_label
+from shared.declarations.labels import KIND_LABELS, OFFICER_STATUS_LABELS, SEVERITY_LABELS
 from shared.models import DeclarationStatus, Severity
 from shared.review.detail import ReviewDetail, flatten
-from shared.review.queue import SEVERITY_LABELS, STATE_LABELS, QueueItem
+from shared.review.queue import QueueItem
 from shared.rules.checks import RULE_LABELS
-from shared.self_service.receipt_view import KIND_LABELS
 
 PAGES = Path(__file__).resolve().parents[1] / "app_pages"
 QUEUE_PAGE = PAGES / "review_queue.py"
@@ -44,7 +44,7 @@ def pick(pair: tuple[str, str]) -> str:
 
 
 def state_label(state: DeclarationStatus) -> str:
-    return pick(STATE_LABELS[state])
+    return pick(OFFICER_STATUS_LABELS[state])
 
 
 def local_time(at: datetime | None) -> str:

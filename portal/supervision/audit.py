@@ -7,7 +7,7 @@ import streamlit as st
 
 from portal.review.widgets import local_time
 from portal.ui.i18n import t
-from shared.declarations.fields import CHINA_TZ
+from shared.core.clock import CHINA_TZ
 from shared.reporting.audit_browse import AuditEntry, detail_text
 
 

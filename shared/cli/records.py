@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from shared.cli.common import (
     fail,
     open_database,
 )
+from shared.core.clock import local_today
 from shared.core.errors import DomainError
 
 
@@ -107,7 +107,7 @@ def _cmd_import_housing(args: argparse.Namespace) -> int:
     with Session(engine) as session:
         bar = RowBar()
         try:
-            report = import_housing(session, path=path, actor=actor(), today=date.today(), progress=bar)
+            report = import_housing(session, path=path, actor=actor(), today=local_today(), progress=bar)
         except DomainError as error:
             session.rollback()
             fail(error.message_zh, error.message_en)
@@ -197,7 +197,7 @@ def _cmd_match_addresses(args: argparse.Namespace) -> int:
 
 
 def _cmd_recheck(args: argparse.Namespace) -> int:
-    from shared.models import utcnow
+    from shared.core.clock import utcnow
     from shared.rules.base import load_rule_settings
     from shared.rules.recheck import recheck_all
 

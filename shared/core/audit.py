@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shared.models import AuditLog, utcnow
+from shared.core.clock import utcnow
+from shared.models import AuditLog
 from shared.models.base import json_default
 
 

@@ -15,6 +15,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 
 from shared.core.checkdigits import USCC_ALPHABET, uscc_check_char
+from shared.core.clock import local_today
 from shared.core.errors import ValidationError
 from shared.core.validate_ids import (
     ID_FOREIGNER_PERMANENT,
@@ -85,7 +86,7 @@ def validate_id_number(
 ) -> IdCheck:
     """Check a document number of `id_type` and its agreement with the declared birth date,
     sex and nationality; unknown region codes come back as warnings, not errors."""
-    today = today or date.today()
+    today = today or local_today()
     if id_type not in ID_TYPES:
         raise ValidationError(
             f"证件类型代码无效：{id_type}", f"Document type: unknown code {id_type!r}", field="id_type"

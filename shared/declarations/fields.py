@@ -12,7 +12,7 @@ import calendar
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from shared.core.codes import code_list, find_code
@@ -22,8 +22,6 @@ from shared.declarations.inputs import FieldError, FormErrors, label_of
 
 T = TypeVar("T")
 
-# China keeps one time zone and no daylight saving: "today" for a declarant is UTC+8.
-CHINA_TZ = timezone(timedelta(hours=8), "CST")
 
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?|(\d{4})(\d{2})(\d{2})")
 _TRUE = frozenset({"true", "1", "yes", "y", "是", "同意", "on"})
@@ -278,8 +276,3 @@ def add_months(start: date, months: int) -> date:
 
 def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
-def local_today(now: datetime) -> date:
-    """The date in China at `now` (an aware datetime)."""
-    return now.astimezone(CHINA_TZ).date()

@@ -17,6 +17,7 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from shared.core.audit import record_audit
+from shared.core.clock import local_today
 from shared.core.codes import VillageRow, load_villages
 from shared.core.crypto import get_keyring
 from shared.core.errors import DomainError
@@ -147,7 +148,7 @@ def build_demo_town(
         )
     report = progress or _silent
     build = Build.start(
-        seed=seed, today=today or date.today(), keyring=get_keyring(), next_ids=_next_ids(session)
+        seed=seed, today=today or local_today(), keyring=get_keyring(), next_ids=_next_ids(session)
     )
     officer_grids = _generate(build, SCALES[scale], report)
     counts = _write(session, build, report)

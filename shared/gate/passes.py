@@ -17,10 +17,10 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from shared.core.audit import record_audit
+from shared.core.clock import CHINA_TZ, local_today
 from shared.core.crypto import id_blind_index, mask_name
 from shared.core.errors import DomainError, ValidationError
 from shared.core.validate import typed_text
-from shared.declarations.fields import CHINA_TZ, local_today
 from shared.declarations.store import payload_of
 from shared.gate.gates import (
     PLACE_COLUMNS,

@@ -15,6 +15,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.core.clock import local_today
 from shared.core.crypto import decrypt, mask_name, mask_phone
 from shared.core.errors import DomainError, ValidationError
 from shared.core.validate import (
@@ -24,7 +25,6 @@ from shared.core.validate import (
     validate_name,
     validate_phone,
 )
-from shared.declarations.fields import local_today
 from shared.declarations.inputs import FieldError, FormErrors
 from shared.gate.gates import (
     PLACE_COLUMNS,

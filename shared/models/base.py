@@ -10,6 +10,8 @@ from sqlalchemy import DateTime, Dialect, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from shared.core.clock import utcnow as utcnow  # re-exported: the models' column defaults
+
 # Stable constraint names so Alembic autogenerate and `alembic check` agree on every database.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -41,10 +43,6 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def str_enum(enum_cls: type[enum.StrEnum]) -> Enum:

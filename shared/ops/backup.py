@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, func, inspect, select, table, text
 from sqlalchemy.engine import URL
 
+from shared.core.clock import utcnow
 from shared.core.crypto import Keyring, get_keyring
 from shared.core.db import is_sqlite
 from shared.core.errors import DomainError
@@ -59,7 +60,7 @@ def backup(*, engine: Engine, out: Path, keyring: Keyring | None = None) -> Back
     """Copy the database behind `engine` into `out`, encrypted; the file is written whole or not at all."""
     ring = keyring or get_keyring()
     kind = KIND_SQLITE if is_sqlite(str(engine.url)) else KIND_POSTGRES
-    created = datetime.now(UTC).replace(microsecond=0)
+    created = utcnow().replace(microsecond=0)
     out.parent.mkdir(parents=True, exist_ok=True)
     with _scratch(out.parent) as (plain, partial):
         if kind == KIND_SQLITE:

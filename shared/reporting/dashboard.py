@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
-from shared.declarations.fields import CHINA_TZ, local_today
+from shared.core.clock import CHINA_TZ, local_today
 from shared.models import (
     Declaration,
     DoorPlate,

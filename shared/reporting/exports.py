@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from shared.core.audit import record_audit
+from shared.core.clock import local_today
 from shared.core.errors import DomainError
 from shared.models import Village
 from shared.reporting.export_rows import EXPORTS, Cell, ExportContext
@@ -71,7 +72,7 @@ def export_table(
             )
     if not path.parent.is_dir():
         raise DomainError(f"目录不存在：{path.parent}", f"Folder does not exist: {path.parent}", field="path")
-    context = ExportContext(session=session, village=village, reveal=reveal, today=today or date.today())
+    context = ExportContext(session=session, village=village, reveal=reveal, today=today or local_today())
     rows = spec.rows(context)
     count = write_table(path, fmt, spec.headers, rows)
     revealed = reveal and spec.has_personal_data

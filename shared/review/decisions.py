@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared.core.audit import record_audit
+from shared.core.clock import CHINA_TZ, local_today
 from shared.core.errors import DomainError, ValidationError
 from shared.core.validate import typed_text
-from shared.declarations.fields import CHINA_TZ, local_today
+from shared.declarations.labels import OFFICER_STATUS_LABELS
 from shared.declarations.store import EventAction, add_event, payload_of
 from shared.models import Building, Declaration, DeclarationEvent, DeclarationStatus, Role, Room
 from shared.review.apply import ApplyOutcome, apply_declaration
@@ -31,7 +32,6 @@ from shared.review.detail import ReviewDetail, flatten, get_detail, is_pii, open
 from shared.review.queue import (
     PENDING_STATES,
     REVIEWABLE_STATES,
-    STATE_LABELS,
     QueueFilters,
     clean_candidates,
 )
@@ -254,7 +254,7 @@ def _claim(
     if declaration.row_version != expected_version:
         raise StaleItem()
     if declaration.status not in REVIEWABLE_STATES:
-        zh, en = STATE_LABELS[declaration.status]
+        zh, en = OFFICER_STATUS_LABELS[declaration.status]
         raise DomainError(
             f"该申报当前状态为“{zh}”，不能{action[0]}。",
             f"This declaration is {en.lower()}; it cannot be {action[1]}d.",

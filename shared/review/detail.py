@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.core.clock import CHINA_TZ, local_today
 from shared.core.crypto import mask_id_number, mask_phone
 from shared.core.errors import DomainError
-from shared.declarations.fields import CHINA_TZ, local_today
+from shared.declarations.labels import OFFICER_EVENT_LABELS
 from shared.declarations.store import EventAction, payload_of
 from shared.models import (
     Declaration,
@@ -53,18 +54,6 @@ from shared.self_service.receipt_view import parse_correction_note, room_ids_of,
 from shared.staff.auth import StaffIdentity, require_role
 
 PII_KEYS = frozenset({"id_number", "phone"})
-EVENT_LABELS: dict[str, tuple[str, str]] = {
-    EventAction.SUBMITTED: ("已提交", "Submitted"),
-    EventAction.RESUBMITTED: ("已重新提交", "Resubmitted"),
-    EventAction.CORRECTION_REQUESTED: ("要求补正", "Correction requested"),
-    EventAction.MOVE_OUT: ("申报搬离", "Move-out declared"),
-    EventAction.WITHDRAWN: ("已撤回", "Withdrawn"),
-    EventAction.LANDLORD_CONFIRMED: ("房东已确认", "Confirmed by the landlord"),
-    EventAction.RULE_FAILED: ("比对规则未能运行", "A comparison rule failed to run"),
-    EventAction.APPROVED: ("核实通过", "Approved"),
-    EventAction.REJECTED: ("不予通过", "Rejected"),
-    EventAction.VISITED: ("入屋核查", "On-site visit"),
-}
 
 
 @dataclass(frozen=True)
@@ -265,7 +254,7 @@ def _timeline(session: Session, declaration_id: int) -> tuple[TimelineItem, ...]
     ).all()
     items = []
     for event in events:
-        zh, en = EVENT_LABELS.get(event.action, (event.action, event.action))
+        zh, en = OFFICER_EVENT_LABELS.get(event.action, (event.action, event.action))
         item = TimelineItem(event.action, zh, en, event.actor, event.at, event.note)
         if event.action == EventAction.CORRECTION_REQUESTED:
             fields, note = parse_correction_note(event.note)

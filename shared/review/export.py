@@ -15,10 +15,10 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from shared.core.audit import record_audit
+from shared.declarations.labels import KIND_LABELS, OFFICER_STATUS_LABELS, SEVERITY_LABELS
 from shared.reporting.export_rows import Cell
 from shared.reporting.exports import table_bytes
-from shared.review.queue import SEVERITY_LABELS, STATE_LABELS, QueueFilters, QueueItem, iter_queue
-from shared.self_service.receipt_view import KIND_LABELS
+from shared.review.queue import QueueFilters, QueueItem, iter_queue
 from shared.staff.auth import StaffIdentity
 
 ExportFormat = Literal["csv", "xlsx"]
@@ -67,7 +67,7 @@ def _rows(items: Iterator[QueueItem]) -> Iterator[list[Cell]]:
             "是 yes" if item.is_overdue else "",
             _both(SEVERITY_LABELS[item.max_severity]) if item.max_severity else "",
             ", ".join(item.rules),
-            _both(STATE_LABELS[item.status]),
+            _both(OFFICER_STATUS_LABELS[item.status]),
             _both(KIND_LABELS[item.kind]),
             item.declarant,
             item.address,

@@ -16,8 +16,8 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import Session
 
+from shared.core.clock import CHINA_TZ, local_today
 from shared.core.crypto import mask_name
-from shared.declarations.fields import CHINA_TZ, local_today
 from shared.declarations.store import open_payload
 from shared.models import (
     Declaration,
@@ -46,21 +46,6 @@ REVIEWABLE_STATES = frozenset({*PENDING_STATES, DeclarationStatus.CORRECTION_REQ
 OVERDUE_WORKING_DAYS = 5
 SEVERITY_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 MAX_PAGE = 500
-# The states as officers name them (the receipt words them for declarants instead).
-STATE_LABELS: dict[DeclarationStatus, tuple[str, str]] = {
-    DeclarationStatus.RECEIVED: ("待核实", "Received"),
-    DeclarationStatus.HAS_ISSUES: ("有问题", "Has issues"),
-    DeclarationStatus.CORRECTION_REQUESTED: ("待补正", "Correction requested"),
-    DeclarationStatus.RESUBMITTED: ("已重新提交", "Resubmitted"),
-    DeclarationStatus.APPROVED: ("已核实", "Approved"),
-    DeclarationStatus.REJECTED: ("不予通过", "Rejected"),
-    DeclarationStatus.WITHDRAWN: ("已撤回", "Withdrawn"),
-}
-SEVERITY_LABELS: dict[Severity, tuple[str, str]] = {
-    Severity.ERROR: ("严重", "Error"),
-    Severity.WARNING: ("警告", "Warning"),
-    Severity.INFO: ("提示", "Info"),
-}
 
 Row = TypeVarTuple("Row")
 
@@ -357,8 +342,6 @@ __all__ = [
     "OVERDUE_WORKING_DAYS",
     "PENDING_STATES",
     "REVIEWABLE_STATES",
-    "SEVERITY_LABELS",
-    "STATE_LABELS",
     "QueueFilters",
     "QueueItem",
     "QueuePage",

@@ -17,8 +17,8 @@ from typing import Generic, TypeVar, TypeVarTuple
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from shared.core.clock import CHINA_TZ, local_today
 from shared.core.crypto import decrypt, mask_id_number, mask_name
-from shared.declarations.fields import CHINA_TZ, local_today
 from shared.models import (
     Building,
     DoorPlate,

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from shared.declarations.fields import local_today
+from shared.core.clock import local_today
 from shared.declarations.store import EventAction, add_event
 from shared.models import Declaration, DeclarationVersion, Finding
 from shared.rules.base import DeclarationCheck, Declared, RuleSettings, load_rule_settings, read_declared

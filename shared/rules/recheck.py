@@ -26,7 +26,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from shared.core.audit import record_audit
-from shared.declarations.fields import local_today
+from shared.core.clock import local_today
 from shared.declarations.store import open_payload
 from shared.models import Declaration, DeclarationVersion, Finding
 from shared.rules.base import Declared, RuleSettings, load_rule_settings, read_declared

@@ -25,11 +25,11 @@ from PIL import Image
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from shared.core.clock import CHINA_TZ
 from shared.core.config import get_settings
 from shared.core.crypto import blind_index
 from shared.core.errors import DomainError
 from shared.core.validate_ids import normalise_number
-from shared.declarations.fields import CHINA_TZ
 from shared.declarations.store import RECEIPT_ALPHABET, RECEIPT_LENGTH, declarant_number, payload_of
 from shared.models import Declaration, ReceiptAttempt
 from shared.places.qr import QUIET_ZONE, qr_matrix

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.core.crypto import mask_id_number, mask_name
+from shared.declarations.labels import DECLARANT_EVENT_LABELS, DECLARANT_STATUS_LABELS
 from shared.declarations.store import EventAction, payload_of
 from shared.models import (
     Building,
@@ -32,31 +33,6 @@ from shared.models import (
 from shared.models.places import format_address
 from shared.self_service.receipt_access import receipt_link
 
-STATUS_LABELS: dict[DeclarationStatus, tuple[str, str]] = {
-    DeclarationStatus.RECEIVED: ("已受理，待核实", "Received, awaiting review"),
-    DeclarationStatus.HAS_ISSUES: ("核实中", "Being checked"),
-    DeclarationStatus.CORRECTION_REQUESTED: ("请补正", "Correction requested"),
-    DeclarationStatus.RESUBMITTED: ("已重新提交，待核实", "Resubmitted, awaiting review"),
-    DeclarationStatus.APPROVED: ("已核实", "Approved"),
-    DeclarationStatus.REJECTED: ("未通过", "Rejected"),
-    DeclarationStatus.WITHDRAWN: ("已撤回", "Withdrawn"),
-}
-KIND_LABELS: dict[DeclarationKind, tuple[str, str]] = {
-    DeclarationKind.RESIDENCE: ("居住登记", "Residence"),
-    DeclarationKind.RENTAL: ("出租房屋登记", "Rental"),
-    DeclarationKind.ORGANISATION: ("单位登记", "Organisation"),
-}
-EVENT_LABELS: dict[str, tuple[str, str]] = {
-    EventAction.SUBMITTED: ("已提交", "Submitted"),
-    EventAction.RESUBMITTED: ("已补正并重新提交", "Corrected and resubmitted"),
-    EventAction.CORRECTION_REQUESTED: ("工作人员请您补正", "An officer asked for a correction"),
-    EventAction.MOVE_OUT: ("已申报搬离", "Move-out declared"),
-    EventAction.WITHDRAWN: ("已撤回", "Withdrawn"),
-    EventAction.LANDLORD_CONFIRMED: ("房东已确认", "Confirmed by the landlord"),
-    EventAction.APPROVED: ("已核实", "Approved"),
-    EventAction.REJECTED: ("未通过", "Rejected"),
-    EventAction.VISITED: ("工作人员已上门核查", "An officer visited"),
-}
 CLOSED = frozenset({DeclarationStatus.REJECTED, DeclarationStatus.WITHDRAWN})
 
 
@@ -178,7 +154,7 @@ def build_receipt_view(session: Session, declaration: Declaration, payload: dict
         is_open = declaration.status is DeclarationStatus.CORRECTION_REQUESTED
         correction = CorrectionRequest(fields, note, requests[-1].at, is_open)
     rejections = [e.note for e in events if e.action == EventAction.REJECTED]
-    status_zh, status_en = STATUS_LABELS[declaration.status]
+    status_zh, status_en = DECLARANT_STATUS_LABELS[declaration.status]
     return ReceiptView(
         receipt_code=declaration.receipt_code,
         declaration_id=declaration.id,
@@ -200,7 +176,9 @@ def build_receipt_view(session: Session, declaration: Declaration, payload: dict
         payload=payload,
         people=tuple(_people(session, declaration, payload, labels)),
         timeline=tuple(
-            TimelineEntry(e.action, *EVENT_LABELS[e.action], e.at) for e in events if e.action in EVENT_LABELS
+            TimelineEntry(e.action, *DECLARANT_EVENT_LABELS[e.action], e.at)
+            for e in events
+            if e.action in DECLARANT_EVENT_LABELS
         ),
         link=receipt_link(declaration.receipt_code),
     )

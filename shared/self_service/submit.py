@@ -19,9 +19,9 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from shared.core.audit import record_audit
+from shared.core.clock import local_today
 from shared.core.crypto import id_blind_index
 from shared.core.errors import DomainError
-from shared.declarations.fields import local_today
 from shared.declarations.inputs import (
     DeclarationInput,
     OrganisationInput,

@@ -12,8 +12,8 @@ from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from shared.core.clock import local_today
 from shared.core.db import make_engine
-from shared.declarations.fields import local_today
 from shared.models import Building, Declaration, DoorPlate, RecordStatus, Residence, Room, User, utcnow
 from shared.places.links import plate_link
 from shared.places.plates import lookup_plate

@@ -22,9 +22,9 @@ from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.core.clock import local_today
 from shared.core.config import PROJECT_ROOT
 from shared.core.db import make_engine
-from shared.declarations.fields import local_today
 from shared.demo.town import DEMO_ACCOUNTS
 from shared.models import Building, DoorPlate, RecordStatus, Room, User, utcnow
 from shared.places.links import plate_link

@@ -511,7 +511,7 @@ def test_tenant_id_is_never_in_the_passage_log(session: Session, logged: Town) -
 def test_pass_stays_on_the_tenants_receipt_when_the_landlord_declares_him_too(
     session: Session, town: Town
 ) -> None:
-    from shared.declarations.fields import local_today
+    from shared.core.clock import local_today
     from shared.declarations.forms import validate_rental
     from shared.self_service.submit import submit_rental
     from tests.factories import rental_fields, tenant_fields

@@ -9,8 +9,8 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from shared.core.clock import local_today
 from shared.core.config import PROJECT_ROOT
-from shared.declarations.fields import local_today
 from shared.models import utcnow
 from shared.places.links import plate_token
 

@@ -144,7 +144,7 @@ def widgets_of(declaration: Any) -> AppTest:
 @pytest.fixture
 def approved(session: Session, without_comparison_rules: None) -> dict[str, Any]:
     """An approved tenant's residence and an approved landlord's rental of the same room."""
-    from shared.declarations.fields import local_today
+    from shared.core.clock import local_today
     from shared.declarations.forms import validate_rental
     from shared.review.decisions import approve
     from shared.self_service.submit import submit_rental

@@ -11,10 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.declarations.forms import validate_organisation, validate_rental, validate_residence
+from shared.declarations.labels import DECLARANT_STATUS_LABELS
 from shared.declarations.store import payload_of
 from shared.models import Declaration, DeclarationEvent, DeclarationStatus, DeclarationVersion, utcnow
 from shared.self_service.receipt_access import format_receipt_code
-from shared.self_service.receipt_view import STATUS_LABELS
 from shared.self_service.receipts import request_correction
 from shared.self_service.submit import submit_organisation, submit_rental, submit_residence
 from tests.factories import (
@@ -86,7 +86,7 @@ def test_the_receipt_link_fills_the_code_and_the_tail_opens_it(
     assert not at.exception
     page = texts(at)
     session.refresh(declaration)  # the comparison rules may have sent it to the officer
-    assert f"状态: {STATUS_LABELS[declaration.status][0]}" in page
+    assert f"状态: {DECLARANT_STATUS_LABELS[declaration.status][0]}" in page
     assert "麻涌大道 12号" in page and "101" in page
     assert format_receipt_code(declaration.receipt_code) in page
     assert "李四" in page and "已提交" in page

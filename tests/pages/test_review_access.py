@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from shared.declarations.fields import local_today
+from shared.core.clock import local_today
 from shared.models import Declaration, Role, Room, Village, utcnow
 from shared.staff.accounts import create_user
 from tests.factories import (

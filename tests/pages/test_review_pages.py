@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
-from shared.declarations.fields import local_today
+from shared.core.clock import local_today
 from shared.gate.passes import pass_for_receipt
 from shared.models import (
     AuditLog,

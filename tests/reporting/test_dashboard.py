@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.declarations.fields import local_today
+from shared.core.clock import local_today
 from shared.declarations.forms import validate_rental
 from shared.demo import build_demo_town
 from shared.models import (

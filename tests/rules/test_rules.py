@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from shared.cli.main import main
 from shared.core.checkdigits import gb11643_check_char
+from shared.core.clock import local_today
 from shared.core.errors import DomainError
-from shared.declarations.fields import local_today
 from shared.declarations.forms import validate_organisation, validate_rental, validate_residence
 from shared.declarations.inputs import (
     DeclarationInput,
