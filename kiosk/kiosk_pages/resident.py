@@ -9,8 +9,8 @@ from kiosk import state
 from kiosk.camera import read_qr
 from kiosk.data import note_outage
 from kiosk.widgets import SCAN_KEY, back_button, scan_field, unavailable
-from portal.declare.state import escape_markdown
 from portal.ui.i18n import current_lang, t
+from portal.ui.text import escape_markdown
 from shared.core.availability import is_database_unavailable
 from shared.core.db import session_scope
 from shared.core.errors import DomainError

@@ -14,8 +14,8 @@ import streamlit as st
 from kiosk import state
 from kiosk.data import note_outage
 from kiosk.widgets import back_button, unavailable
-from portal.declare.state import escape_markdown
 from portal.ui.i18n import LANG_KEY, current_lang, t
+from portal.ui.text import escape_markdown
 from shared.core.availability import is_database_unavailable
 from shared.core.clock import CHINA_TZ, local_today
 from shared.core.codes import code_list

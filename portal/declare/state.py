@@ -24,6 +24,7 @@ from typing import Any
 import streamlit as st
 
 from portal.ui.i18n import current_lang, t
+from portal.ui.text import escape_markdown
 from shared.core.validate import format_phone_national
 from shared.declarations.inputs import FieldError, field_label
 
@@ -31,12 +32,6 @@ DATE_FIELDS = frozenset(
     {"birth_date", "visa_expiry", "move_in", "move_out", "planned_until", "lease_start", "lease_end"}
 )
 ROW_GROUPS = frozenset({"family", "tenants"})  # repeated groups of fields, one row each
-_MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|~$"})
-
-
-def escape_markdown(text: object) -> str:
-    """Typed text shown in markdown stays text (a name with `*` or `[` is not formatting)."""
-    return str(text).translate(_MARKDOWN_SPECIALS)
 
 
 @dataclass(frozen=True)

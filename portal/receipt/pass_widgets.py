@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from portal.declare.state import escape_markdown
 from portal.ui.i18n import t
+from portal.ui.text import escape_markdown
 from shared.core.clock import CHINA_TZ
 from shared.core.db import session_scope
 from shared.gate.passages import ExportFormat, PassageFilters, export_passages

@@ -10,8 +10,8 @@ from typing import Any
 
 import streamlit as st
 
-from portal.declare.state import escape_markdown
 from portal.ui.i18n import current_lang, t
+from portal.ui.text import escape_markdown
 from shared.core.clock import CHINA_TZ
 from shared.core.codes import label
 from shared.core.validate import format_phone_national
