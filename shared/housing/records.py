@@ -15,66 +15,15 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from shared.core.tables import Table, TableRow
-from shared.core.validate import ID_RESIDENT
-from shared.housing.people import find_person_by_id_number, seal_id_number, seal_phone
+from shared.housing.import_report import ImportReport, RowError
+from shared.housing.owner_book import OwnerBook, OwnerState
 from shared.housing.rows import COLUMNS_BY_KEY, HousingRow, RowProblem, parse_row
-from shared.models import Building, DoorPlate, Person, PersonCategory, RecordStatus, Room
+from shared.models import Building, DoorPlate, Person, RecordStatus, Room
 
-LOCAL_REGION_PREFIX = "441900"  # 东莞市: the town's own household registrations
 # Building type when a building is created from room rows, by the use of its rooms.
 TYPE_BY_USE = {"01": "01", "02": "06", "03": "07", "04": "04", "05": "05", "06": "10", "99": "99"}
 STRUCTURE_UNKNOWN = "6"  # 其他: land records carry no structure; officers correct it on site
 AREA_TOLERANCE_M2 = 0.005
-
-
-@dataclass(frozen=True)
-class RowError:
-    """Why one row was not imported: the line the user sees (header = line 1) and the column."""
-
-    line: int
-    column: str
-    message_zh: str
-    message_en: str
-
-
-@dataclass
-class Tally:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def changed(self) -> int:
-        return self.created + self.updated
-
-
-@dataclass
-class ImportReport:
-    """What an import did; `errors` lists every row left out."""
-
-    filename: str
-    rows_read: int = 0
-    rows_imported: int = 0
-    buildings: Tally = field(default_factory=Tally)
-    rooms: Tally = field(default_factory=Tally)
-    owners: Tally = field(default_factory=Tally)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def is_clean(self) -> bool:
-        return not self.errors
-
-    def counts(self) -> dict[str, object]:
-        """Plain counts for the audit log and the CLI (no personal data)."""
-        return {
-            "rows_read": self.rows_read,
-            "rows_imported": self.rows_imported,
-            "rows_failed": len({e.line for e in self.errors}),
-            **{
-                name: {"created": t.created, "updated": t.updated, "unchanged": t.unchanged}
-                for name, t in (("buildings", self.buildings), ("rooms", self.rooms), ("owners", self.owners))
-            },
-        }
 
 
 @dataclass
@@ -91,17 +40,6 @@ class _BuildingState:
     room_lines: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
-class _OwnerState:
-    """An owner rows of this file name: the person, the first line naming them, what it said."""
-
-    person: Person
-    line: int
-    name: str
-    phone: str | None
-    status: str  # created, updated or unchanged
-
-
 class HousingRun:
     """One import: caches of what rows resolved to, so each plate, building, room and owner is
     read once, and the report being built."""
@@ -114,7 +52,7 @@ class HousingRun:
         self.plates: dict[str, DoorPlate | None] = {}
         self.buildings: dict[tuple[str, str], _BuildingState] = {}
         self.by_building: dict[Building, _BuildingState] = {}
-        self.owners: dict[str, _OwnerState] = {}
+        self.owner_book = OwnerBook(session)
 
     def import_row(self, row: TableRow) -> None:
         parsed = parse_row(row, self.headers, today=self.today)
@@ -124,13 +62,13 @@ class HousingRun:
         try:
             plate = self._plate(parsed)
             state = self._building(parsed, plate)
-            found = self._find_owner(parsed)
+            found = self.owner_book.find(parsed)
             self._check_room(parsed, state)
             self._check_one_owner(state, found)
         except RowProblem as problem:
             self._fail(row.line, [problem])
             return
-        person = self._settle_owner(parsed, found)
+        person = self.owner_book.settle(parsed, found)
         if state is None:
             state = self._new_building(parsed, plate, person)
         elif state.owner_line == 0:
@@ -199,27 +137,6 @@ class HousingRun:
         self.buildings[key] = state
         return state
 
-    def _find_owner(self, row: HousingRow) -> _OwnerState | Person | None:
-        """The owner as already named in this file, or on record (blind index), or None: new."""
-        seen = self.owners.get(_owner_key(row))
-        if seen is None:
-            return find_person_by_id_number(
-                self.session, id_type=row.owner_id_type, id_number=row.owner_id_number
-            )
-        if seen.name != row.owner_name:
-            raise RowProblem(
-                "owner_name",
-                f"与第 {seen.line} 行同一证件号码的业主姓名不一致",
-                f"differs from the owner's name on line {seen.line}, which has the same identity number",
-            )
-        if row.owner_phone and seen.phone and row.owner_phone != seen.phone:
-            raise RowProblem(
-                "owner_phone",
-                f"与第 {seen.line} 行同一证件号码的业主电话不一致",
-                f"differs from the owner's phone on line {seen.line}, which has the same identity number",
-            )
-        return seen
-
     def _check_room(self, row: HousingRow, state: _BuildingState | None) -> None:
         if state is None:
             return
@@ -239,10 +156,10 @@ class HousingRun:
             )
 
     @staticmethod
-    def _check_one_owner(state: _BuildingState | None, found: _OwnerState | Person | None) -> None:
+    def _check_one_owner(state: _BuildingState | None, found: OwnerState | Person | None) -> None:
         if state is None or state.owner_line == 0:
             return
-        person = found.person if isinstance(found, _OwnerState) else found
+        person = found.person if isinstance(found, OwnerState) else found
         if person is None or person is not state.owner:
             raise RowProblem(
                 "owner_id_number",
@@ -250,42 +167,6 @@ class HousingRun:
                 f"a building has one owner in the record, and line {state.owner_line} gave another owner "
                 "for this building",
             )
-
-    def _settle_owner(self, row: HousingRow, found: _OwnerState | Person | None) -> Person:
-        """Create a new owner, or bring one on record in line with the register."""
-        if isinstance(found, _OwnerState):
-            if row.owner_phone and found.phone is None:
-                found.phone = row.owner_phone
-                if _set_phone(found.person, row.owner_phone) and found.status == "unchanged":
-                    found.status = "updated"
-            return found.person
-        if found is None:
-            person, status = self._add_owner(row), "created"
-        else:
-            person, status = found, "unchanged"
-            if person.name != row.owner_name:
-                person.name, status = row.owner_name, "updated"
-            if row.owner_phone and _set_phone(person, row.owner_phone):
-                status = "updated"
-        self.owners[_owner_key(row)] = _OwnerState(person, row.line, row.owner_name, row.owner_phone, status)
-        return person
-
-    def _add_owner(self, row: HousingRow) -> Person:
-        sealed = seal_id_number(row.owner_id_type, row.owner_id_number)
-        person = Person(
-            name=row.owner_name,
-            sex=row.owner_sex,
-            birth_date=row.owner_birth_date,
-            id_type=row.owner_id_type,
-            id_number_enc=sealed.ciphertext,
-            id_number_index=sealed.index,
-            nationality=row.owner_nationality,
-            category=_category(row),
-        )
-        if row.owner_phone:
-            _set_phone(person, row.owner_phone)
-        self.session.add(person)
-        return person
 
     def _new_building(self, row: HousingRow, plate: DoorPlate, owner: Person) -> _BuildingState:
         # Provisional use, type and floors: settled from all its rooms in finish().
@@ -348,21 +229,8 @@ class HousingRun:
                 tally.updated += 1
             else:
                 tally.unchanged += 1
-        for owner in self.owners.values():
+        for owner in self.owner_book.owners.values():
             setattr(self.report.owners, owner.status, getattr(self.report.owners, owner.status) + 1)
-
-
-def _owner_key(row: HousingRow) -> str:
-    return f"{row.owner_id_type}:{row.owner_id_number}"
-
-
-def _set_phone(person: Person, e164: str) -> bool:
-    """Store a phone sealed; True when it differs from the one on record."""
-    sealed = seal_phone(e164)
-    if person.phone_index == sealed.index:
-        return False
-    person.phone_enc, person.phone_index = sealed.ciphertext, sealed.index
-    return True
 
 
 def _update_room(room: Room, row: HousingRow) -> bool:
@@ -389,16 +257,6 @@ def _building_use(uses: list[str]) -> str:
     if distinct <= {"01", "02", "06"}:
         return "06"
     return max(distinct, key=lambda u: (uses.count(u), -uses.index(u)))
-
-
-def _category(row: HousingRow) -> PersonCategory:
-    """户籍 when the resident ID was issued in Dongguan, 流动 for the rest of the mainland,
-    境外 for every other document (Hong Kong, Macao, Taiwan, foreign)."""
-    if row.owner_id_type != ID_RESIDENT:
-        return PersonCategory.FOREIGN
-    if row.owner_id_number.startswith(LOCAL_REGION_PREFIX):
-        return PersonCategory.LOCAL
-    return PersonCategory.MIGRANT
 
 
 def _fold(text: str) -> str:

@@ -28,7 +28,7 @@ from shared.core.validate import excerpt
 from shared.declarations.fields import code_or, required_date
 from shared.declarations.forms import validate_person
 from shared.declarations.inputs import MOVE_IN_AHEAD, FormErrors, TenantInput
-from shared.housing.records import RowError
+from shared.housing.import_report import RowError
 from shared.models import Building, RecordStatus, Room
 from shared.self_service.submit import active_plate
 
