@@ -7,9 +7,9 @@ import streamlit as st
 
 from portal.ui.i18n import t
 from shared.core.db import session_scope
+from shared.core.spreadsheets import MIME_TYPES
 from shared.models import utcnow
 from shared.reporting.audit_browse import AuditFilters, ExportFormat, export_audit
-from shared.reporting.exports import MIME_TYPES
 from shared.review.export import export_queue
 from shared.review.queue import QueueFilters
 from shared.staff.auth import StaffIdentity

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from shared.address_cleaning.matching import AddressMatcher, MatchResult, build_matcher
 from shared.core.errors import DomainError
+from shared.core.spreadsheets import FORMATS, Cell, write_table
 from shared.core.tables import Table, header_key, read_table
-from shared.reporting.export_rows import Cell
-from shared.reporting.exports import FORMATS, write_table
 
 Progress = Callable[[int, int], None]
 

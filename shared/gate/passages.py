@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.core.audit import record_audit
+from shared.core.spreadsheets import table_bytes  # the one CSV/XLSX writer: formula-safe (neutralise)
 from shared.gate.gates import reason_text
 from shared.models import Gate, Passage, PassageResult, Village
-from shared.reporting.exports import table_bytes  # the one CSV/XLSX writer: formula-safe (neutralise)
 
 ExportFormat = Literal["csv", "xlsx"]
 SUBJECT_CHARS = 12  # enough to tell subjects apart on a screen; the full pseudonym is exported

@@ -21,9 +21,8 @@ from sqlalchemy.orm import Session
 
 from shared.core.audit import record_audit
 from shared.core.crypto import mask_id_number, mask_phone
+from shared.core.spreadsheets import Cell, table_bytes
 from shared.models import AuditLog, Role
-from shared.reporting.export_rows import Cell
-from shared.reporting.exports import table_bytes
 from shared.staff.auth import StaffIdentity, require_role
 
 ExportFormat = Literal["csv", "xlsx"]

@@ -35,6 +35,7 @@ from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
 from shared.core.clock import CHINA_TZ, local_today
+from shared.core.spreadsheets import xlsx_cell
 from shared.models import (
     Declaration,
     DoorPlate,
@@ -52,7 +53,6 @@ from shared.reporting.dashboard_counts import (
     room_counts,
     town_population,
 )
-from shared.reporting.exports import xlsx_cell
 from shared.review.queue import (
     OVERDUE_WORKING_DAYS,
     PENDING_STATES,

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
 from phonenumbers import NumberParseException
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from shared.core.codes import bilingual
 from shared.core.crypto import decrypt, mask_id_number, mask_name, mask_phone
+from shared.core.spreadsheets import Cell
 from shared.core.validate import format_phone_national
 from shared.models import (
     AuditLog,
@@ -36,7 +37,6 @@ from shared.models import (
 from shared.models.places import format_address
 from shared.places.plates import active_residence_filter
 
-Cell = str | int | float | bool | date | datetime | None
 AnySelect = Select[*tuple[Any, ...]]
 S = TypeVar("S", bound=AnySelect)
 BATCH = 1000

@@ -15,9 +15,8 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from shared.core.audit import record_audit
+from shared.core.spreadsheets import Cell, table_bytes
 from shared.declarations.labels import KIND_LABELS, OFFICER_STATUS_LABELS, SEVERITY_LABELS
-from shared.reporting.export_rows import Cell
-from shared.reporting.exports import table_bytes
 from shared.review.queue import QueueFilters, QueueItem, iter_queue
 from shared.staff.auth import StaffIdentity
 

@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.core.errors import DomainError
+from shared.core.spreadsheets import neutralise
 from shared.models import AuditLog, Residence
-from shared.reporting.exports import EXPORTS, export_table, neutralise
+from shared.reporting.exports import EXPORTS, export_table
 from tests.factories import (
     make_building,
     make_facility,

@@ -20,14 +20,14 @@ from sqlalchemy.orm import Session
 
 from shared.address_cleaning.files import RESULT_HEADERS, match_addresses_upload
 from shared.address_cleaning.matching import AddressMatcher, PlateRow
-from shared.address_cleaning.normalise import normalise, read_address
+from shared.address_cleaning.normalise import normalise
+from shared.address_cleaning.numbers import read_address
 from shared.core.crypto import Keyring
 from shared.core.errors import DomainError
+from shared.core.spreadsheets import FORMULA_TRIGGERS, Cell, neutralise, table_bytes
 from shared.gate.pass_tokens import MAX_SCAN_CHARS, PassKind, PassRef, read_pass_token, sign_pass
 from shared.models import Declaration, ReceiptAttempt
 from shared.places.links import parse_plate_param, plate_link, plate_param_from_scan, verify_plate_token
-from shared.reporting.export_rows import Cell
-from shared.reporting.exports import FORMULA_TRIGGERS, neutralise, table_bytes
 from shared.self_service.receipt_access import (
     ReceiptMismatch,
     TooManyAttempts,
