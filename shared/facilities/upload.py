@@ -30,8 +30,8 @@ from shared.facilities.rows import (
     normalise_plate_code,
     parse_facility,
 )
+from shared.housing.cells import RowProblem
 from shared.housing.import_report import RowError
-from shared.housing.rows import RowProblem
 from shared.models import DoorPlate, Facility, RecordStatus
 from shared.places.town_area import GridLocator
 

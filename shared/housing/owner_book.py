@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from shared.core.validate import ID_RESIDENT
+from shared.housing.cells import RowProblem
 from shared.housing.people import find_person_by_id_number, seal_id_number, seal_phone
-from shared.housing.rows import HousingRow, RowProblem
+from shared.housing.rows import HousingRow
 from shared.models import Person, PersonCategory
 
 LOCAL_REGION_PREFIX = "441900"  # 东莞市: the town's own household registrations

@@ -15,9 +15,11 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from shared.core.tables import Table, TableRow
+from shared.housing.cells import RowProblem
+from shared.housing.columns import COLUMNS_BY_KEY
 from shared.housing.import_report import ImportReport, RowError
 from shared.housing.owner_book import OwnerBook, OwnerState
-from shared.housing.rows import COLUMNS_BY_KEY, HousingRow, RowProblem, parse_row
+from shared.housing.rows import HousingRow, parse_row
 from shared.models import Building, DoorPlate, Person, RecordStatus, Room
 
 # Building type when a building is created from room rows, by the use of its rooms.

@@ -4,7 +4,7 @@ One row per room: the plate it is behind, the building, the room, its owner, use
 flag. Every bad row is reported with its line, column and reason and the good rows are kept;
 a file that is not a usable table is refused as a whole before anything is written. Importing
 the same file again changes nothing, so an office can re-send its whole register each month.
-The columns are in `COLUMNS` (shared.housing.rows); matching rows to records is in
+The columns are in `COLUMNS` (shared.housing.columns); matching rows to records is in
 shared.housing.records (owners in shared.housing.owner_book).
 """
 
@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from shared.core.audit import record_file_import
 from shared.core.errors import DomainError
 from shared.core.tables import match_columns, read_table
+from shared.housing.columns import COLUMNS
 from shared.housing.import_report import ImportReport, RowError, Tally
 from shared.housing.records import HousingRun
-from shared.housing.rows import COLUMNS
 
 __all__ = ["COLUMNS", "ImportReport", "RowError", "Tally", "import_housing"]
 
