@@ -19,13 +19,8 @@ from shared.address_cleaning.files import (
     result_file_name,
 )
 from shared.address_cleaning.matching import AddressMatcher, build_matcher, index_fingerprint
-from shared.address_cleaning.normalise import (
-    PlateNumber,
-    chinese_numeral,
-    normalise,
-    read_address,
-    split_address,
-)
+from shared.address_cleaning.normalise import normalise
+from shared.address_cleaning.numbers import PlateNumber, chinese_numeral, read_address, split_address
 from shared.cli.main import EXIT_OK, EXIT_REFUSED, main
 from shared.core.errors import DomainError
 from shared.demo import build_demo_town
