@@ -8,13 +8,9 @@ from portal.ui.i18n import current_lang, t
 from portal.ui.staff import guard
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
-from shared.facilities.records import (
-    facility_template,
-    import_facilities,
-    list_facilities,
-    retire_facility,
-    update_facility,
-)
+from shared.facilities.records import list_facilities, retire_facility, update_facility
+from shared.facilities.template import facility_template
+from shared.facilities.upload import import_facilities
 from shared.models import Role, utcnow
 from shared.places.search import list_villages
 

@@ -7,8 +7,9 @@ import streamlit as st
 from portal.ui.i18n import t
 from portal.ui.widgets import phone_text
 from shared.core.codes import code_list, label
-from shared.facilities.records import FacilityView, ImportReport
+from shared.facilities.records import FacilityView
 from shared.facilities.rows import COLUMNS_BY_KEY
+from shared.facilities.upload import ImportReport
 
 FIELD_COLUMNS = {"category": "group", "grid_code": None}  # edit field → upload column, for labels
 

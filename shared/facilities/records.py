@@ -17,36 +17,11 @@ from sqlalchemy.orm import Session
 
 from shared.core.audit import record_audit
 from shared.core.errors import DomainError, ValidationError
+from shared.facilities.matching import KnownFacilities, PlateCache, apply_values, audit_update
 from shared.facilities.rows import parse_facility
-from shared.facilities.upload import (
-    COLUMNS,
-    ImportReport,
-    KnownFacilities,
-    PlateCache,
-    RowError,
-    apply_values,
-    audit_update,
-    facility_template,
-    import_facilities,
-)
 from shared.models import DoorPlate, Facility, Grid, RecordStatus, Street, Village
 from shared.models.places import format_address
 from shared.places.town_area import GridLocator
-
-__all__ = [
-    "COLUMNS",
-    "EDITABLE_FIELDS",
-    "FacilityChange",
-    "FacilityView",
-    "ImportReport",
-    "RowError",
-    "facility_template",
-    "get_facility",
-    "import_facilities",
-    "list_facilities",
-    "retire_facility",
-    "update_facility",
-]
 
 EDITABLE_FIELDS = ("category", "subtype", "name", "lon", "lat", "plate_code", "department", "phone")
 REASON_MAX_CHARS = 200

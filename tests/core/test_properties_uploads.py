@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from shared.core.errors import DomainError
 from shared.core.tables import Table, read_table
 from shared.core.validate import has_hidden_chars
-from shared.facilities.records import import_facilities
+from shared.facilities.upload import import_facilities
 from shared.housing.register_import import import_housing
 from shared.models import Base, Building, DoorPlate, Facility, Person, RecordStatus, Room
 from shared.self_service.landlord_upload import parse_tenant_upload

@@ -14,17 +14,10 @@ from sqlalchemy.orm import Session
 
 from shared.core.errors import DomainError, ValidationError
 from shared.core.tables import columns_markdown
-from shared.facilities.records import (
-    FacilityView,
-    ImportReport,
-    facility_template,
-    import_facilities,
-    list_facilities,
-    retire_facility,
-    update_facility,
-)
+from shared.facilities.records import FacilityView, list_facilities, retire_facility, update_facility
 from shared.facilities.rows import COLUMNS
-from shared.facilities.upload import TEMPLATE_KEYS
+from shared.facilities.template import TEMPLATE_KEYS, facility_template
+from shared.facilities.upload import ImportReport, import_facilities
 from shared.models import AuditLog, Base, DoorPlate, Facility, Grid, RecordStatus, Village
 from tests.factories import (
     FACILITY_HEADERS_ZH,
