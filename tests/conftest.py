@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +27,27 @@ TEST_SECRET = "test-master-secret-not-for-production"
 DB_FIXTURES = {"engine", "session", "db_url"}
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
+CHECKOUT_DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _data_snapshot() -> dict[str, tuple[int, int]]:
+    return {
+        str(path.relative_to(CHECKOUT_DATA)): (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in sorted(CHECKOUT_DATA.rglob("*"))
+        if path.is_file()
+    }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any test module is imported, point the secret and the data dir away from the
+    checkout: a module-level signature must not create `data/secret.key`, which the next
+    `make run` would then encrypt the demo under."""
+    os.environ["MENPAI_SECRET_KEY"] = TEST_SECRET
+    os.environ["MENPAI_DATA_DIR"] = tempfile.mkdtemp(prefix="menpai-test-data-")
+    config.stash[_DATA_BEFORE] = _data_snapshot()
+
+
+_DATA_BEFORE = pytest.StashKey[dict[str, tuple[int, int]]]()
 
 
 def _clear_caches() -> None:
@@ -153,6 +175,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if ON_POSTGRES and _skipped_db_tests:
         print(f"\n{len(_skipped_db_tests)} database tests were skipped on PostgreSQL: failing the run")
         session.exitstatus = 1
+    _fail_if_data_changed(session)
+
+
+def _fail_if_data_changed(session: pytest.Session) -> None:
+    """The suite never writes to the checkout's data/: a file added or changed there fails the run."""
+    before = session.config.stash.get(_DATA_BEFORE, None)
+    if before is None or hasattr(session.config, "workerinput"):
+        return
+    after = _data_snapshot()
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    if changed:
+        session.config.get_terminal_writer().line(f"tests wrote to the checkout's data/: {changed}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 # Hypothesis: the same examples on every run, so CI is reproducible, and no example database
