@@ -26,6 +26,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 ## test: install and run the whole suite (lint, types, tests) on SQLite, or on DATABASE_URL when set
 test: lint
