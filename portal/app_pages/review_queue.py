@@ -12,8 +12,9 @@ from portal.ui.staff import guard
 from shared.core.db import session_scope
 from shared.declarations.labels import OFFICER_STATUS_LABELS
 from shared.models import DeclarationStatus, Role, utcnow
-from shared.review.queue import PENDING_STATES, QueueFilters, list_queue
+from shared.review.queue import QueueFilters, list_queue
 from shared.review.scope import filter_choices
+from shared.review.states import PENDING_STATES
 
 PAGE_SIZE = 50
 

@@ -20,7 +20,7 @@ from shared.declarations.inputs import CODED_FIELDS, RELATIONS, field_label
 from shared.declarations.labels import KIND_LABELS, OFFICER_STATUS_LABELS, SEVERITY_LABELS
 from shared.models import DeclarationStatus, Severity
 from shared.review.detail import ReviewDetail, flatten
-from shared.review.queue import QueueItem
+from shared.review.queue_items import QueueItem
 from shared.rules.checks import RULE_LABELS
 
 PAGES = Path(__file__).resolve().parents[1] / "app_pages"

@@ -12,8 +12,8 @@ The one place these figures are counted (the operation map's pending layer count
   A declaration names its room (`room_id`), or, for a landlord's multi-room rental, the room
   list in its (encrypted) payload.
 - verified rooms: rental rooms named by an approved declaration.
-- pending: declarations waiting for an officer (review_queue.PENDING_STATES); overdue: those
-  waiting more than review_queue.OVERDUE_WORKING_DAYS working days since the current version.
+- pending: declarations waiting for an officer (shared.review.states.PENDING_STATES); overdue: those
+  waiting more than OVERDUE_WORKING_DAYS working days since the current version.
 - population: distinct people with a current residence, by category (户籍/流动/境外); the
   town's total counts a person living in two villages once.
 - officers: active accounts with the officer role and a grid in the village; the standard is
@@ -53,7 +53,7 @@ from shared.reporting.dashboard_counts import (
     room_counts,
     town_population,
 )
-from shared.review.queue import (
+from shared.review.states import (
     OVERDUE_WORKING_DAYS,
     PENDING_STATES,
     waiting_since_column,

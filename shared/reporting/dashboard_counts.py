@@ -26,7 +26,7 @@ from shared.models import (
     User,
 )
 from shared.places.plates import active_residence_filter
-from shared.review.queue import REVIEWABLE_STATES
+from shared.review.states import REVIEWABLE_STATES
 from shared.self_service.receipt_view import room_ids_of
 
 # A room counts as declared while a declaration naming it is approved or still open.

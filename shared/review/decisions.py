@@ -29,12 +29,8 @@ from shared.declarations.store import EventAction, add_event, payload_of
 from shared.models import Building, Declaration, DeclarationEvent, DeclarationStatus, Role, Room
 from shared.review.apply import ApplyOutcome, apply_declaration
 from shared.review.detail import ReviewDetail, flatten, get_detail, is_pii, open_for_review
-from shared.review.queue import (
-    PENDING_STATES,
-    REVIEWABLE_STATES,
-    QueueFilters,
-    clean_candidates,
-)
+from shared.review.queue import QueueFilters, clean_candidates
+from shared.review.states import PENDING_STATES, REVIEWABLE_STATES
 from shared.self_service.receipt_view import room_ids_of
 from shared.self_service.receipts import request_correction
 from shared.staff.auth import StaffIdentity, require_role

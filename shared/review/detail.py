@@ -33,13 +33,6 @@ from shared.models import (
     Village,
 )
 from shared.models.places import format_address
-from shared.review.queue import (
-    OVERDUE_WORKING_DAYS,
-    PENDING_STATES,
-    REVIEWABLE_STATES,
-    SEVERITY_RANK,
-    working_days_between,
-)
 from shared.review.records import (
     BuildingRecord,
     PersonMatch,
@@ -50,6 +43,13 @@ from shared.review.records import (
     room_residents,
 )
 from shared.review.scope import REVIEW_ROLES, can_see
+from shared.review.states import (
+    OVERDUE_WORKING_DAYS,
+    PENDING_STATES,
+    REVIEWABLE_STATES,
+    SEVERITY_RANK,
+    working_days_between,
+)
 from shared.self_service.receipt_view import parse_correction_note, room_ids_of, room_labels
 from shared.staff.auth import StaffIdentity, require_role
 

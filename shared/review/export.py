@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from shared.core.audit import record_audit
 from shared.core.spreadsheets import Cell, table_bytes
 from shared.declarations.labels import KIND_LABELS, OFFICER_STATUS_LABELS, SEVERITY_LABELS
-from shared.review.queue import QueueFilters, QueueItem, iter_queue
+from shared.review.queue import QueueFilters, iter_queue
+from shared.review.queue_items import QueueItem
 from shared.staff.auth import StaffIdentity
 
 ExportFormat = Literal["csv", "xlsx"]

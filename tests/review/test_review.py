@@ -41,7 +41,8 @@ from shared.review.decisions import (
     reject,
     reveal_personal_data,
 )
-from shared.review.queue import QueueFilters, list_queue, working_days_between
+from shared.review.queue import QueueFilters, list_queue
+from shared.review.states import working_days_between
 from shared.self_service.receipts import end_residence, open_receipt, resubmit
 from shared.self_service.submit import submit_organisation, submit_rental
 from shared.staff.auth import AccessDenied
