@@ -7,6 +7,7 @@ While the database is out of reach every page says so and retries (portal/ui/out
 
 import streamlit as st
 
+from portal.ui.builtin_text import replace_builtin_text
 from portal.ui.i18n import language_switch, t
 from portal.ui.outage import is_outage, remembered_staff, show_unavailable, unless_database_is_down
 from portal.ui.staff import current_staff
@@ -24,6 +25,7 @@ def _prepare_database() -> bool:
 
 
 language_switch()
+replace_builtin_text()
 database_down = False
 try:
     _prepare_database()

@@ -1,0 +1,85 @@
+"""Streamlit's own English, replaced with ours where its API gives no parameter.
+
+Labels, placeholders and accepted types are set on each widget. What Streamlit draws itself (the
+uploader's button and limits, the date field's yyyy/mm/dd, an empty list's "No results", the
+"Page not found" dialog, the skip link, "Press Enter to apply") is hidden by CSS and our text
+shown in its place. Checked against Streamlit 1.67's DOM (its data-testid and ARIA attributes):
+tests/e2e/test_no_english.py walks every public page and fails on any English word left.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal.ui.i18n import t
+
+# The hidden text keeps its box (font-size 0, not visibility:hidden): a date segment must stay
+# focusable. Sizes are Streamlit's theme sizes for each place (sm = 0.875rem).
+_SWAP = """{selector} {{ font-size: 0 !important; }}
+{selector}::{where} {{ content: "{text}"; font-size: {size}; }}"""
+
+
+def _swap(selector: str, text: str, *, size: str = "0.875rem", where: str = "after") -> str:
+    assert '"' not in text and "\\" not in text, "the text goes into a CSS string"
+    return _SWAP.format(selector=selector, text=text, size=size, where=where)
+
+
+def builtin_text_css() -> str:
+    """The style sheet in the current language (our English drops the uploader's type list:
+    Streamlit lists .xls, which the tenant upload takes only to explain how to convert it)."""
+    max_mb = st.get_option("server.maxUploadSize")
+    dialog = 'section[role="dialog"]'
+    rules = [
+        _swap('[data-testid="stSkipToContent"]', t("跳到主要内容", "Skip to main content")),
+        _swap(
+            '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p',
+            t("选择文件", "Choose a file"),
+        ),
+        _swap(
+            '[data-testid="stFileUploaderDropzoneInstructions"] span',
+            t(f"单个文件不超过 {max_mb}MB", f"Up to {max_mb} MB per file"),
+            size="0.75rem",
+        ),
+        *(
+            _swap(
+                f'[data-testid="stDateInputField"] [data-placeholder="true"][data-type="{part}"]',
+                text,
+                size="1rem",
+            )
+            for part, text in (("year", t("年", "yyyy")), ("month", t("月", "mm")), ("day", t("日", "dd")))
+        ),
+        _swap('[role="listbox"][data-empty="true"] [role="option"] span', t("没有匹配的选项", "No match")),
+        _swap('[role="option"][data-key="__select_all__"] span', t("全选", "Select all")),
+        _swap('[role="option"][data-key="__select_matches__"] span', t("选择全部匹配项", "Select matches")),
+        _swap(
+            '[data-testid="InputInstructions"] > span:first-child',
+            t("按回车键确认", "Press Enter to apply"),
+            size="0.75rem",
+        ),
+        # Streamlit's only dialogs here: "Page not found" (it then runs the main page) and, with
+        # a code block, "Connection error".
+        _swap(f"{dialog}:not(:has(pre, code)) > h2", t("页面不存在", "Page not found"), size="1.5rem"),
+        _swap(
+            f"{dialog}:not(:has(pre, code)) > div",
+            t(
+                "您打开的页面不存在或需要登录，已为您打开首页。",
+                "This page does not exist or needs signing in: here is the home page.",
+            ),
+            size="1rem",
+        ),
+        _swap(f"{dialog}:has(pre, code) > h2", t("连接已断开", "Connection lost"), size="1.5rem"),
+        _swap(
+            f"{dialog}:has(pre, code) > div",
+            t(
+                "暂时连不上服务器，请检查网络后刷新页面。",
+                "The server cannot be reached: check the network, then reload.",
+            ),
+            size="1rem",
+        ),
+    ]
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
+
+
+def replace_builtin_text() -> None:
+    """Once per run, from the app's entry file: a style-only st.html takes no room on the page."""
+    st.html(builtin_text_css())

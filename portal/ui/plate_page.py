@@ -1,0 +1,79 @@
+"""The parts of the plate page: what is at the plate, the ways on from it, whom to call."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from portal.ui.i18n import current_lang, t
+from portal.ui.plate_refusal import receipt_button
+from portal.ui.widgets import phone_text
+from shared.core.codes import label
+from shared.models import PlateKind
+from shared.places.links import plate_link_query
+from shared.places.plates import PlateView
+
+
+def show_address(plate: PlateView) -> None:
+    kind = (
+        t("正式门牌", "Permanent plate")
+        if plate.kind is PlateKind.FORMAL
+        else t("临时门牌", "Temporary plate")
+    )
+    st.caption(f"{plate.village_name} · {kind} · {plate.code}")
+    st.header(f"麻涌镇 {plate.address}")
+
+
+def show_buildings(plate: PlateView) -> None:
+    """Each building with its rooms and how many people live in each: numbers, never names."""
+    lang = current_lang()
+    for building in plate.buildings:
+        with st.container(border=True):
+            name = building.name or t("楼栋", "Building")
+            st.markdown(
+                f"**{name}** · {label('building_type', building.type, lang)}"
+                f" · {label('building_use', building.use, lang)} · {building.floors} {t('层', 'floors')}"
+            )
+            st.dataframe(
+                [
+                    {
+                        t("房间", "Room"): r.number,
+                        t("楼层", "Floor"): r.floor,
+                        t("出租", "Rental"): t("是", "yes") if r.is_rental else t("否", "no"),
+                        t("现登记人数", "Residents declared"): r.resident_count,
+                    }
+                    for r in building.rooms
+                ],
+                hide_index=True,
+                width="stretch",
+            )
+    if not plate.buildings:
+        st.info(t("此门牌下暂无楼栋记录。", "No building is recorded at this plate yet."))
+
+
+def ways_on(plate: PlateView) -> None:
+    """Declare as the landlord, as a tenant or for an organisation; or open one's receipt."""
+    col_landlord, col_tenant = st.columns(2)
+    with col_landlord:
+        landlord = st.button(
+            t("我是房东/管理人", "I am the landlord or manager"), width="stretch", type="primary"
+        )
+    with col_tenant:
+        tenant = st.button(t("我住在这里", "I live here"), width="stretch", type="primary")
+    organisation = st.button(
+        t("单位申报", "Declare an organisation here"), type="tertiary", icon=":material/store:"
+    )
+    if landlord or tenant or organisation:
+        target = "declare_landlord" if landlord else "declare_tenant" if tenant else "declare_organisation"
+        st.switch_page(f"app_pages/{target}.py", query_params=plate_link_query(plate.code))
+    receipt_button()
+
+
+def show_officer(plate: PlateView) -> None:
+    officer = f"{plate.officer_name or '—'} {phone_text(plate.officer_phone)}"
+    police = f"{plate.police_station} {phone_text(plate.police_phone)}"
+    with st.container(border=True):
+        st.markdown(
+            f"**{t('网格员', 'Grid officer')}**: {officer}"
+            f"  \n**{t('网格', 'Grid')}**: {plate.grid_name or '—'}"
+            f"  \n**{t('派出所', 'Police station')}**: {police}"
+        )
