@@ -2,6 +2,8 @@
 link that is broken, forged or for a plate we do not have (the plate page and the declaration
 pages say the same thing)."""
 
+from datetime import date
+
 import streamlit as st
 
 from portal.ui.i18n import t
@@ -9,7 +11,7 @@ from portal.ui.widgets import search_hint
 from shared.core.clock import local_today
 from shared.core.db import session_scope
 from shared.places.links import PLATE_PARAM, plate_link_query
-from shared.places.plates import PlateLinkStatus, PlateView, open_plate_link
+from shared.places.plates import PlateLinkResult, PlateLinkStatus, PlateView, open_plate_link
 
 
 def refuse_plate_link() -> None:
@@ -43,6 +45,15 @@ def open_declaring_plate() -> PlateView:
             )
         st.stop()
     return plate
+
+
+# A minute: a plate's rooms change in the office, rarely and not while a form is open; what a
+# stale copy could let through (a room just retired) is refused by the submission's own checks.
+@st.cache_data(ttl=60, max_entries=2000, show_spinner=False)
+def _plate_of_link(token: str | None, today: date) -> PlateLinkResult:
+    """The plate of a link as plain values, shared by every session that opens it."""
+    with session_scope() as session:
+        return open_plate_link(session, token, today=today)
 
 
 def back_to_plate(plate: PlateView) -> None:

@@ -9,15 +9,18 @@ from typing import Any
 
 import streamlit as st
 
+from portal.declare.person import declarant_fields, person_fields
 from portal.declare.state import DeclForm, Where
 from portal.declare.tenant_upload import tenant_upload
 from portal.declare.texts import pledge, privacy_notice
 from portal.declare.widgets import (
+    FORM_CSS,
     code_field,
     count_field,
     date_field,
-    declarant_fields,
-    person_fields,
+    default,
+    more_fields,
+    required_fields,
     room_field,
     room_labels,
     rooms_field,
@@ -30,27 +33,34 @@ from shared.declarations.inputs import TenantInput
 from shared.places.plates import PlateView
 
 ROOT = Where()
+WORK = "11"  # 务工: why most tenants in Mayong live there; a landlord may not know, the tenant corrects
 MAX_TENANT_BLOCKS = 20  # more tenants than this are corrected by uploading a new list
 _YEARS_AHEAD = timedelta(days=3660)
 
 
 def residence_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[str, Any]:
     """我住在这里: the room, the person, the stay, the family, the privacy notice."""
-    raw: dict[str, Any] = {"room_id": room_field(form, ROOT.sub("room_id"), room_labels(plate))}
+    st.html(FORM_CSS)
+    with required_fields(form, ROOT):
+        raw: dict[str, Any] = {"room_id": room_field(form, ROOT.sub("room_id"), room_labels(plate))}
     st.subheader(t("本人信息", "About you"))
     raw["person"] = person_fields(form, ROOT.sub("person"), today=today)
     st.subheader(t("居住情况", "Your stay"))
-    raw["reason"] = code_field(form, ROOT.sub("reason"), "residence_reason")
-    raw["dwelling_type"] = code_field(form, ROOT.sub("dwelling_type"), "dwelling_type")
-    raw["move_in"] = date_field(form, ROOT.sub("move_in"))
-    raw["planned_until"] = date_field(form, ROOT.sub("planned_until"), latest=today + _YEARS_AHEAD)
+    with required_fields(form, ROOT.sub("stay")):
+        raw["reason"] = code_field(form, ROOT.sub("reason"), "residence_reason")
+        default(form, ROOT.sub("move_in"), today)
+        raw["move_in"] = date_field(form, ROOT.sub("move_in"))
+    with more_fields():
+        raw["dwelling_type"] = code_field(form, ROOT.sub("dwelling_type"), "dwelling_type")
+        raw["planned_until"] = date_field(form, ROOT.sub("planned_until"), latest=today + _YEARS_AHEAD)
     st.subheader(t("随行人员（含子女）", "Family living with you (children too)"))
     raw["family"] = []
     for position, row_id in enumerate(form.rows("family")):
         with st.container(border=True):
             st.markdown(f"**{t('随行人员', 'Family member')} {position + 1}**")
             here = ROOT.row("family", position, row_id)
-            raw["family"].append(person_fields(form, here, today=today, is_member=True))
+            member = person_fields(form, here, today=today, is_member=True)
+            raw["family"].append(member if is_typed(member) else {})
             row_controls(form, "family", row_id)
     st.button(
         t("添加随行人员", "Add a family member"),
@@ -80,13 +90,21 @@ def rental_section(
     """我是房东: who lets, which rooms, the lease, the tenants (typed or uploaded), the pledge.
     `kept` are tenants already declared that have no block (a long list): an upload replaces them."""
     rooms = room_labels(plate)
+    st.html(FORM_CSS)
     st.subheader(t("房东/管理人", "Landlord or manager"))
     raw: dict[str, Any] = {"landlord": declarant_fields(form, ROOT.sub("landlord"))}
     st.subheader(t("出租情况", "The rental"))
-    raw["room_ids"] = rooms_field(form, ROOT.sub("room_ids"), rooms)
-    raw["lease_start"] = date_field(form, ROOT.sub("lease_start"))
-    raw["lease_end"] = date_field(form, ROOT.sub("lease_end"), latest=today + _YEARS_AHEAD)
-    raw["use"] = code_field(form, ROOT.sub("use"), "building_use", default="01")
+    with more_fields():
+        raw["room_ids"] = rooms_field(
+            form, ROOT.sub("room_ids"), rooms,
+            help=t("可不填：按租客的房间", "May be left empty: the tenants' rooms"),
+        )  # fmt: skip
+        lease_start = date_field(
+            form, ROOT.sub("lease_start"),
+            help=t("可不填：按最早的入住日期", "May be left empty: the earliest move-in"),
+        )  # fmt: skip
+        raw["lease_end"] = date_field(form, ROOT.sub("lease_end"), latest=today + _YEARS_AHEAD)
+        raw["use"] = code_field(form, ROOT.sub("use"), "building_use", default="01")
     st.subheader(t("租客", "Tenants"))
     by_hand, by_file = st.tabs([t("逐个填写", "One by one"), t("上传名单", "Upload a list")])
     with by_hand:
@@ -101,6 +119,7 @@ def rental_section(
             )
         )
     raw["tenants"] = [*typed, *(uploaded if uploaded is not None else kept)]
+    raw["lease_start"] = lease_start or _earliest_move_in(raw["tenants"])
     raw["pledge_accepted"] = _read_and_accept(
         form,
         "pledge_accepted",
@@ -120,15 +139,23 @@ def _tenant_blocks(
         here = ROOT.row("tenants", position, row_id)
         with st.container(border=True):
             st.markdown(f"**{t('租客', 'Tenant')} {position + 1}**")
-            tenant: dict[str, Any] = {"room_id": room_field(form, here.sub("room_id"), rooms)}
+            with required_fields(form, here):
+                tenant: dict[str, Any] = {"room_id": room_field(form, here.sub("room_id"), rooms)}
             tenant["person"] = person_fields(form, here.sub("person"), today=today)
-            tenant["move_in"] = date_field(form, here.sub("move_in"))
-            tenant["reason"] = code_field(form, here.sub("reason"), "residence_reason")
-            if correcting:
-                tenant["move_out"] = date_field(
-                    form, here.sub("move_out"), help=t("已搬走的租客请填写", "Fill in if this tenant left")
-                )
-            tenants.append(tenant)
+            with required_fields(form, here.sub("stay")):
+                default(form, here.sub("move_in"), today)
+                tenant["move_in"] = date_field(form, here.sub("move_in"))
+            with more_fields():
+                default(form, here.sub("reason"), WORK)
+                tenant["reason"] = code_field(form, here.sub("reason"), "residence_reason")
+                if correcting:
+                    tenant["move_out"] = date_field(
+                        form,
+                        here.sub("move_out"),
+                        help=t("已搬走的租客请填写", "Fill in if this tenant left"),
+                    )
+            # A block left empty (defaults only) is ignored, but keeps its place: paths match rows.
+            tenants.append(tenant if is_typed(tenant["person"]) else {})
             row_controls(form, "tenants", row_id)
     st.button(
         t("添加租客", "Add a tenant"),
@@ -140,22 +167,40 @@ def _tenant_blocks(
     return tenants
 
 
+def is_typed(person: dict[str, Any]) -> bool:
+    """Whether anyone typed a person here: the defaults alone (汉族, today) are no one."""
+    return any(str(person.get(key) or "").strip() for key in ("name", "id_number", "phone"))
+
+
+def _earliest_move_in(tenants: Sequence[Any]) -> date | None:
+    """A lease left without a start began, at the latest, when its first tenant moved in."""
+    days = [t.move_in if isinstance(t, TenantInput) else t.get("move_in") for t in tenants]
+    return min((d for d in days if isinstance(d, date)), default=None)
+
+
 def organisation_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[str, Any]:
     """实有单位: the organisation at this address and who declares it."""
-    raw: dict[str, Any] = {
-        "name": text_field(form, ROOT.sub("name"), title=t("单位名称", "Organisation name"), max_chars=120),
-        "uscc": text_field(form, ROOT.sub("uscc"), max_chars=24, help=t("18位，见营业执照", "18 characters")),
-        "status": code_field(form, ROOT.sub("status"), "organisation_status", default="operating"),
-        "legal_rep": text_field(form, ROOT.sub("legal_rep"), max_chars=40),
-        "manager": text_field(form, ROOT.sub("manager"), max_chars=40),
-        "phone": text_field(
-            form, ROOT.sub("phone"), max_chars=24, kind="phone", placeholder="0769 8812 3456"
-        ),
-        "staff_count": count_field(form, ROOT.sub("staff_count")),
-        "room_id": room_field(
+    st.html(FORM_CSS)
+    with required_fields(form, ROOT):
+        raw: dict[str, Any] = {
+            "name": text_field(
+                form, ROOT.sub("name"), title=t("单位名称", "Organisation name"), max_chars=120
+            ),
+            "uscc": text_field(
+                form, ROOT.sub("uscc"), max_chars=24, help=t("18位，见营业执照", "18 characters")
+            ),
+            "legal_rep": text_field(form, ROOT.sub("legal_rep"), max_chars=40),
+            "manager": text_field(form, ROOT.sub("manager"), max_chars=40),
+            "phone": text_field(
+                form, ROOT.sub("phone"), max_chars=24, kind="phone", placeholder="0769 8812 3456"
+            ),
+        }
+    with more_fields():
+        raw["status"] = code_field(form, ROOT.sub("status"), "organisation_status", default="operating")
+        raw["staff_count"] = count_field(form, ROOT.sub("staff_count"))
+        raw["room_id"] = room_field(
             form, ROOT.sub("room_id"), room_labels(plate), title=t("房间（可不填）", "Room (optional)")
-        ),
-    }
+        )
     st.subheader(t("申报人", "Who declares"))
     raw["declarant"] = declarant_fields(form, ROOT.sub("declarant"))
     return raw

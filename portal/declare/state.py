@@ -25,7 +25,7 @@ import streamlit as st
 
 from portal.ui.i18n import current_lang, t
 from portal.ui.text import escape_markdown
-from shared.core.validate import format_phone_national
+from shared.core.validate_phone import format_phone_national
 from shared.declarations.inputs import FieldError, field_label
 
 DATE_FIELDS = frozenset(
@@ -71,8 +71,26 @@ class DeclForm:
         return st.session_state.setdefault(self.key(name), default)
 
     def touch(self, widget_key: str) -> None:
-        """on_change of every field: from now on its messages show as the user goes."""
+        """on_change of every field: from now on its messages show as the user goes, and the
+        draft is saved after this run (`portal.declare.drafts`)."""
         self._state("_touched", set()).add(widget_key)
+        self.changed()
+
+    def changed(self) -> None:
+        st.session_state[self.key("_dirty")] = True
+
+    def take_change(self) -> bool:
+        """Whether anything changed since the last call (a draft to save)."""
+        return bool(st.session_state.pop(self.key("_dirty"), False))
+
+    def field_keys(self) -> list[str]:
+        """The keys of the fields drawn on this run, and those of the rows of repeated groups."""
+        rows = [
+            k
+            for k in st.session_state
+            if str(k).startswith(f"{self.ns}.") and str(k).endswith(("._rows", "._next"))
+        ]
+        return [*(key for key, _ in self._slots.values()), *map(str, rows)]
 
     @property
     def attempted(self) -> bool:
@@ -106,11 +124,13 @@ class DeclForm:
         row_id = max(st.session_state.get(counter, 0), max(rows, default=-1) + 1)
         st.session_state[counter] = row_id + 1
         rows.append(row_id)
+        self.changed()
 
     def remove_row(self, group: str, row_id: int) -> None:
         rows = self.rows(group)
         if row_id in rows:
             rows.remove(row_id)
+            self.changed()
 
     def slot(self, where: Where) -> None:
         """Room for the messages of `where.path`, right under its widget."""

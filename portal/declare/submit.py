@@ -9,6 +9,7 @@ from typing import Any
 
 import streamlit as st
 
+from portal.declare.drafts import forget_draft
 from portal.declare.state import DeclForm
 from portal.ui.i18n import current_lang, t
 from shared.core.db import session_scope
@@ -102,4 +103,5 @@ def store_declaration(form: DeclForm, submit: Callable[..., Any], *, plate_code:
     except DomainError as error:
         st.error(error.message(current_lang()))
         return
+    forget_draft(form)  # stored: nothing is left to come back to
     form.finish(code)

@@ -1,15 +1,18 @@
-"""The fields of the declaration forms, written once: a person (the tenant, each family member,
-each tenant of a landlord, and the same on the correction form), a declarant, rooms, dates and
-code lists.
+"""The fields of the declaration forms, written once: text, code lists, dates, ticks, rooms.
 
 Every field is labelled from `shared.declarations.inputs.FIELD_LABELS` (the same names the
 messages use), keeps its value under its form's namespace, reports a change (`DeclForm.touch`)
-and leaves room under it for its messages (`DeclForm.slot`).
+and leaves room under it for its messages (`DeclForm.slot`). A default (today's move-in, the
+only room, 汉族) is put into the field's state before it is drawn, never passed as `value=`:
+it then behaves like a typed value, and a draft or a correction that holds one wins.
+The people's fields are in `portal.declare.person`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -19,20 +22,38 @@ from portal.declare.state import DeclForm, Where
 from portal.ui.i18n import current_lang, t
 from shared.core.clock import local_today
 from shared.core.codes import code_list, label
-from shared.core.validate import ID_FOREIGNER_PERMANENT, ID_HMT_RESIDENCE_PERMIT, ID_PASSPORT, ID_RESIDENT
-from shared.declarations.inputs import FOREIGNER_ID_TYPES, RELATIONS, label_of
+from shared.declarations.inputs import label_of
 from shared.places.plates import PlateView
 
-EARLIEST_BIRTH = date(1900, 1, 1)
 EARLIEST_DATE = date(1950, 1, 1)
 # Typed values outlive a trip to another page (a phone's back button) and are there on return.
-PERSIST = "session"
-# Numbers that carry birth date and sex: those two may be left empty (GB 11643 and permits).
-_NUMBERS_WITH_DATA = frozenset({ID_RESIDENT, ID_HMT_RESIDENCE_PERMIT, ID_FOREIGNER_PERMANENT})
+PERSIST: Literal["session"] = "session"
+# Fields inside a container with this key part get a red * after their label (see FORM_CSS).
+REQUIRED = "required"
+FORM_CSS = """<style>
+[class*="-required-"] [data-testid="stWidgetLabel"] p::after { content: " *"; color: #d33; }
+</style>"""
 
 
 def field_title(where: Where, title: str | None = None) -> str:
     return title or t(*label_of(where.path))
+
+
+@contextmanager
+def required_fields(form: DeclForm, where: Where) -> Iterator[None]:
+    """The fields a declarant must give, marked with *; everything optional is folded."""
+    with st.container(key=re.sub(r"[^A-Za-z0-9_-]", "-", f"{form.ns}-{REQUIRED}-{where.key or 'top'}")):
+        yield
+
+
+def more_fields() -> Any:
+    """更多信息（可不填）: the optional fields, folded so a phone shows only what is needed."""
+    return st.expander(t("更多信息（可不填）", "More (optional)"))
+
+
+def default(form: DeclForm, where: Where, value: object) -> None:
+    """What a field shows until the declarant changes it."""
+    st.session_state.setdefault(form.key(where.key), value)
 
 
 def text_field(
@@ -89,17 +110,24 @@ def choice_field(
     return value
 
 
+@st.cache_data(show_spinner=False)
+def _codes(list_name: str, lang: str) -> tuple[list[str], dict[str, str]]:
+    """A code list's codes and labels in one language (read from data/codes once)."""
+    codes = [c.code for c in code_list(list_name)]
+    return codes, {code: label(list_name, code, lang) for code in codes}
+
+
 def code_field(
     form: DeclForm, where: Where, list_name: str, *, default: str | None = None, help: str | None = None
 ) -> str | None:
     """A code list; `default` is what an empty choice means (shown as the placeholder)."""
-    lang = current_lang()
+    codes, labels = _codes(list_name, current_lang())
     value: str | None = choice_field(
         form,
         where,
-        [c.code for c in code_list(list_name)],
-        lambda code: label(list_name, code, lang),
-        placeholder=label(list_name, default, lang) if default else None,
+        codes,
+        labels.__getitem__,
+        placeholder=labels.get(default or "") or None,
         help=help,
     )
     return value
@@ -150,63 +178,11 @@ def room_labels(plate: PlateView) -> dict[int, str]:
 def room_field(
     form: DeclForm, where: Where, rooms: dict[int, str], *, title: str | None = None
 ) -> int | None:
+    """A plate with one room has it chosen already."""
+    if len(rooms) == 1:
+        default(form, where, next(iter(rooms)))
     value = choice_field(form, where, list(rooms), rooms.__getitem__, title=title)
     return int(value) if value is not None else None
-
-
-def person_fields(form: DeclForm, where: Where, *, today: date, is_member: bool = False) -> dict[str, Any]:
-    """One person. Fields follow the document: a passport asks for nationality and visa, a
-    Chinese document for ethnic group and household registration."""
-    lang = current_lang()
-    raw: dict[str, Any] = {}
-    if is_member:
-        relations = [key for key in RELATIONS if key != "self"]
-        raw["relation"] = choice_field(
-            form, where.sub("relation"), relations, lambda key: RELATIONS[key][1 if lang == "en" else 0]
-        )
-    raw["name"] = text_field(form, where.sub("name"), max_chars=40)
-    raw["id_type"] = code_field(form, where.sub("id_type"), "id_type", default=ID_RESIDENT)
-    id_type = raw["id_type"] or ID_RESIDENT
-    raw["id_number"] = text_field(form, where.sub("id_number"), max_chars=30)
-    derived = t("可不填：按证件号码识别", "May be left empty: read from the document number")
-    carries = id_type in _NUMBERS_WITH_DATA
-    raw["sex"] = code_field(form, where.sub("sex"), "sex", help=derived if carries else None)
-    raw["birth_date"] = date_field(
-        form,
-        where.sub("birth_date"),
-        earliest=EARLIEST_BIRTH,
-        latest=today,
-        help=derived if carries else None,
-    )
-    if id_type in FOREIGNER_ID_TYPES:
-        raw["nationality"] = code_field(form, where.sub("nationality"), "nationality")
-        if id_type == ID_PASSPORT:
-            raw["visa_expiry"] = date_field(
-                form, where.sub("visa_expiry"), latest=today + timedelta(days=3660)
-            )
-    else:
-        raw["ethnicity"] = code_field(form, where.sub("ethnicity"), "ethnicity")
-        raw["hukou_address"] = text_field(form, where.sub("hukou_address"), max_chars=200)
-    raw["education"] = code_field(form, where.sub("education"), "education")
-    minors = t("未满18周岁可不填", "Minors under 18 may leave it empty")
-    raw["phone"] = text_field(
-        form, where.sub("phone"), max_chars=24, kind="phone", placeholder="138 0013 8000", help=minors
-    )
-    raw["employer"] = text_field(form, where.sub("employer"), max_chars=120)
-    return raw
-
-
-def declarant_fields(form: DeclForm, where: Where) -> dict[str, Any]:
-    """Who declares a rental or an organisation; the number's last 6 characters open the receipt."""
-    tail = t("查询回执时需要证件号码后6位", "The last 6 characters open your receipt later")
-    return {
-        "name": text_field(form, where.sub("name"), max_chars=40),
-        "id_type": code_field(form, where.sub("id_type"), "id_type", default=ID_RESIDENT),
-        "id_number": text_field(form, where.sub("id_number"), max_chars=30, help=tail),
-        "phone": text_field(
-            form, where.sub("phone"), max_chars=24, kind="phone", placeholder="138 0013 8000"
-        ),
-    }
 
 
 def row_controls(form: DeclForm, group: str, row_id: int) -> None:
@@ -220,7 +196,7 @@ def row_controls(form: DeclForm, group: str, row_id: int) -> None:
     )
 
 
-def rooms_field(form: DeclForm, where: Where, rooms: dict[int, str]) -> list[int]:
+def rooms_field(form: DeclForm, where: Where, rooms: dict[int, str], *, help: str | None = None) -> list[int]:
     key = form.key(where.key)
     value = st.multiselect(
         field_title(where),
@@ -229,6 +205,7 @@ def rooms_field(form: DeclForm, where: Where, rooms: dict[int, str]) -> list[int
         key=key,
         persist_state=PERSIST,
         placeholder=t("请选择", "Choose"),
+        help=help,
         on_change=form.touch,
         args=(key,),
     )

@@ -276,3 +276,32 @@ def is_known_region(code: str) -> bool:
         return len(parts) == 2 and bool(parts[1][1].get("county"))
     except (KeyError, ValueError, IndexError):  # stdnum raises KeyError for some codes
         return True
+
+
+_HMT_REGION_NAMES = {"810000": "香港特别行政区", "820000": "澳门特别行政区", "830000": "台湾省"}
+
+
+@functools.cache
+def region_name(code: str | None) -> str | None:
+    """The 户籍 region an identity number's address code names (`湖南省 芙蓉区`), its latest
+    name; None for a code the table does not know. GB/T 2260 via python-stdnum's table."""
+    if code in _HMT_REGION_NAMES:
+        return _HMT_REGION_NAMES[code]
+    table = _region_table()
+    if table is None or not code or len(code) != 6:
+        return None
+    try:
+        parts = table.info(code)
+    except (KeyError, ValueError, IndexError):
+        return None
+    names = [
+        _latest_name(str(info.get(level, "")))
+        for info in (p[1] for p in parts)
+        for level in ("province", "county")
+    ]
+    return " ".join(name for name in names if name) or None
+
+
+def _latest_name(text: str) -> str:
+    """`[1983-1995]东区,[1996-]芙蓉区` → `芙蓉区`: the name in use now (or last)."""
+    return re.sub(r"^\[[^\]]*\]", "", text.split(",")[-1]).strip()

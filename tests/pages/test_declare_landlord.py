@@ -103,6 +103,19 @@ def test_a_landlord_declares_the_rental_with_a_tenant(session: Session, plate: d
     assert format_receipt_code(rental.receipt_code) in texts(at)
 
 
+def test_a_lease_left_without_start_began_with_the_first_move_in(
+    session: Session, plate: dict[str, Any]
+) -> None:
+    at = open_page("declare_landlord", plate_code=plate["code"])
+    moved_in = today() - timedelta(days=40)
+    fill(at, {**landlord_values(plate), **tenant_values(0, plate["rooms"]["302"]), "landlord.lease_start": None,
+              "landlord.tenants#0.move_in": moved_in})  # fmt: skip
+    at = click(at, "landlord._submit")
+    assert not at.exception and not at.error, texts(at)
+    [rental] = rentals(session)
+    assert payload_of(rental)["lease_start"] == moved_in.isoformat()
+
+
 def test_tenants_are_added_and_removed_without_losing_the_others(
     session: Session, plate: dict[str, Any]
 ) -> None:
@@ -124,7 +137,8 @@ BAD_FIELDS = [
     ("bad landlord number", {"landlord.landlord.id_number": LANDLORD_ID[:-1] + ("0" if LANDLORD_ID[-1] != "0"
      else "1")}, "证件号码校验位错误", "房东 · 证件号码"),
     ("bad landlord phone", {"landlord.landlord.phone": "123"}, "电话号码无效", "房东 · 联系电话"),
-    ("no lease start", {"landlord.lease_start": None}, "租赁开始日期不能为空", "租赁开始日期"),
+    ("no lease start nor move-in", {"landlord.lease_start": None, "landlord.tenants#0.move_in": None},
+     "租赁开始日期不能为空", "租赁开始日期"),
     ("lease ends first", {"landlord.lease_end": today() - timedelta(days=90)},
      "租赁结束日期应晚于租赁开始日期", "租赁结束日期"),
     ("pledge not accepted", {"landlord.pledge_accepted": False}, "治安责任书：请阅读后勾选同意",

@@ -1,0 +1,121 @@
+"""A declaration form that survives a reload: its values go to a draft on the server
+(`shared.self_service.drafts`) after each change, under a token kept in the page's URL (`?d=`);
+a new session opened on that URL (a reload, a tab reopened from history, WeChat's browser coming
+back from a chat) fills the form from it once. Nothing personal is in the URL.
+
+Cheap by design: a run that changed nothing reads and writes nothing; a change writes one row.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from portal.declare.state import DeclForm
+from portal.ui.i18n import t
+from shared.core.clock import utcnow
+from shared.core.db import session_scope
+from shared.self_service.drafts import (
+    delete_draft,
+    new_draft_token,
+    open_draft,
+    parse_draft_token,
+    save_draft,
+)
+
+DRAFT_PARAM = "d"
+log = logging.getLogger("menpai.drafts")
+# Kept in a draft besides the fields: a submission interrupted by a reload is not sent twice.
+_ALSO_KEPT = ("_idempotency",)
+
+
+def draft_token(form: DeclForm) -> str | None:
+    token = st.session_state.get(form.key("_draft"))
+    return token if isinstance(token, str) else None
+
+
+def restore_draft(form: DeclForm, *, kind: str, plate_code: str) -> None:
+    """Fill the form from the draft named in the URL, once per session; a draft that is gone
+    (expired, cleared, forged, another plate's or form's) leaves a fresh form and a notice."""
+    mine, named = draft_token(form), st.query_params.get(DRAFT_PARAM)
+    if named is None or named == mine:
+        if mine is not None and named is None:
+            st.query_params[DRAFT_PARAM] = mine  # back from the plate page: the URL names it again
+        return
+    token = parse_draft_token(named)
+    values = None
+    if token is not None:
+        with session_scope() as session:
+            values = open_draft(session, token=token, form=kind, plate_code=plate_code, now=utcnow())
+    if values is None:
+        del st.query_params[DRAFT_PARAM]
+        st.session_state[form.key("_notice")] = True
+        return
+    form.reset()
+    for key, value in values.items():
+        if key.startswith(f"{form.ns}.") and not key.endswith(("_owner", "_draft", "_receipt")):
+            st.session_state[key] = set(value) if key.endswith("._touched") else value
+    st.session_state[form.key("_draft")] = token
+
+
+def draft_notice(form: DeclForm) -> None:
+    if st.session_state.pop(form.key("_notice"), False):
+        st.info(
+            t(
+                "之前的草稿已过期或链接无效，请重新填写。",
+                "The earlier draft has expired or the link is not valid: please fill in the form again.",
+            ),
+            icon=":material/history:",
+        )
+
+
+def save_changes(form: DeclForm, *, kind: str, plate_code: str) -> None:
+    """After a run that changed a field: keep the form's values, and name the draft in the URL.
+    A failed save is logged and tried again after the next change; the form goes on."""
+    if not form.take_change():
+        return
+    keys = [*form.field_keys(), *(form.key(name) for name in _ALSO_KEPT)]
+    values = {key: st.session_state[key] for key in keys if st.session_state.get(key) is not None}
+    token = draft_token(form) or new_draft_token()
+    try:
+        with session_scope() as session:
+            save_draft(session, token=token, form=kind, plate_code=plate_code, values=values, now=utcnow())
+    except (SQLAlchemyError, ValueError) as error:
+        log.warning("draft not saved: %s", type(error).__name__)
+        form.changed()
+        return
+    st.session_state[form.key("_draft")] = token
+    if st.query_params.get(DRAFT_PARAM) != token:
+        st.query_params[DRAFT_PARAM] = token
+
+
+def forget_draft(form: DeclForm) -> None:
+    """The declaration was stored, or the declarant cleared the form: the draft goes too."""
+    token = draft_token(form)
+    if token is not None:
+        with session_scope() as session:
+            delete_draft(session, token=token)
+    st.session_state.pop(form.key("_draft"), None)
+    if DRAFT_PARAM in st.query_params:
+        del st.query_params[DRAFT_PARAM]
+
+
+def clear_form(form: DeclForm) -> None:
+    """清空: everything typed, and its draft."""
+    forget_draft(form)
+    form.reset()
+
+
+def clear_button(form: DeclForm) -> None:
+    """A visible 清空, asking once more: a slip of the thumb must not wipe a long form."""
+    with st.popover(t("清空", "Clear"), icon=":material/delete_sweep:", type="tertiary"):
+        st.markdown(t("清空本表已填写的全部内容？", "Clear everything typed into this form?"))
+        st.button(
+            t("确认清空", "Yes, clear it"),
+            key=form.key("_clear"),
+            type="primary",
+            on_click=clear_form,
+            args=(form,),
+        )

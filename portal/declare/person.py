@@ -1,0 +1,135 @@
+"""A person on a declaration form (the tenant, each family member, each tenant of a landlord,
+and the same on the correction form), and the declarant of a rental or an organisation.
+
+Ask only what is not known: a 居民身份证 or 港澳台居民居住证 number holds the sex, the birth date
+and the 户籍 region (GB 11643), so once it is valid they are shown, not asked; a passport or
+another document keeps those fields. The nationality follows the document: it is asked only for
+a foreigner's document. Required fields come first, marked; the rest is folded.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import streamlit as st
+
+from portal.declare.state import DeclForm, Where
+from portal.declare.widgets import (
+    choice_field,
+    code_field,
+    date_field,
+    default,
+    more_fields,
+    required_fields,
+    text_field,
+)
+from portal.ui.i18n import current_lang, t
+from portal.ui.text import escape_markdown
+from shared.core.codes import label
+from shared.core.errors import ValidationError
+from shared.core.validate import (
+    ID_HMT_RESIDENCE_PERMIT,
+    ID_PASSPORT,
+    ID_RESIDENT,
+    IdCheck,
+    validate_id_number,
+)
+from shared.core.validate_ids import ID_FOREIGNER_PERMANENT, region_name
+from shared.declarations.inputs import FOREIGNER_ID_TYPES, RELATIONS
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+# Numbers whose sex, birth date and region are read, never asked.
+DERIVED_ID_TYPES = frozenset({ID_RESIDENT, ID_HMT_RESIDENCE_PERMIT})
+HAN = "01"  # GB 3304: most residents; preselected, changed with one tap
+
+
+def id_facts(id_type: str, number: str, today: date) -> IdCheck | None:
+    """What a valid number of a document that carries data says; None otherwise."""
+    if id_type not in DERIVED_ID_TYPES or not number.strip():
+        return None
+    try:
+        return validate_id_number(id_type, number, today=today)
+    except ValidationError:
+        return None
+
+
+def person_fields(form: DeclForm, where: Where, *, today: date, is_member: bool = False) -> dict[str, Any]:
+    """One person: who they are and how to reach them; the rest under 更多信息."""
+    raw: dict[str, Any] = {}
+    with required_fields(form, where):
+        if is_member:
+            lang = current_lang()
+            relations = [key for key in RELATIONS if key != "self"]
+            raw["relation"] = choice_field(
+                form, where.sub("relation"), relations, lambda key: RELATIONS[key][1 if lang == "en" else 0]
+            )
+        raw["name"] = text_field(form, where.sub("name"), max_chars=40)
+        raw["id_type"] = code_field(form, where.sub("id_type"), "id_type", default=ID_RESIDENT)
+        id_type = raw["id_type"] or ID_RESIDENT
+        raw["id_number"] = text_field(form, where.sub("id_number"), max_chars=30)
+        facts = id_facts(id_type, raw["id_number"], today)
+        if facts is not None:
+            _show_facts(facts)
+        elif id_type not in DERIVED_ID_TYPES:
+            carries = id_type == ID_FOREIGNER_PERMANENT
+            derived = t("可不填：按证件号码识别", "May be left empty: read from the document number")
+            raw["sex"] = code_field(form, where.sub("sex"), "sex", help=derived if carries else None)
+            raw["birth_date"] = date_field(
+                form, where.sub("birth_date"), earliest=EARLIEST_BIRTH, latest=today,
+                help=derived if carries else None,
+            )  # fmt: skip
+        if id_type in FOREIGNER_ID_TYPES:
+            raw["nationality"] = code_field(form, where.sub("nationality"), "nationality")
+            if id_type == ID_PASSPORT:
+                raw["visa_expiry"] = date_field(
+                    form, where.sub("visa_expiry"), latest=today + timedelta(days=3660)
+                )
+        elif id_type == ID_RESIDENT:
+            default(form, where.sub("ethnicity"), HAN)
+            raw["ethnicity"] = code_field(form, where.sub("ethnicity"), "ethnicity")
+        raw["phone"] = text_field(
+            form, where.sub("phone"), max_chars=24, kind="phone", placeholder="138 0013 8000",
+            help=t("未满18周岁可不填", "Minors under 18 may leave it empty"),
+        )  # fmt: skip
+    with more_fields():
+        if id_type not in FOREIGNER_ID_TYPES:
+            if id_type != ID_RESIDENT:
+                raw["ethnicity"] = code_field(form, where.sub("ethnicity"), "ethnicity")
+            region = region_name(facts.region_code) if facts is not None else None
+            hint = t("可不填：按证件号码识别地区", "May be left empty: the region is read from the number")
+            hukou = text_field(form, where.sub("hukou_address"), max_chars=200, help=hint)
+            raw["hukou_address"] = hukou or region or ""
+        raw["education"] = code_field(form, where.sub("education"), "education")
+        raw["employer"] = text_field(form, where.sub("employer"), max_chars=120)
+    return raw
+
+
+def _show_facts(facts: IdCheck) -> None:
+    """Read from the number, shown so the declarant can see it is right."""
+    lang = current_lang()
+    parts = [
+        f"{t('性别', 'Sex')} {label('sex', facts.sex, lang)}" if facts.sex else "",
+        f"{t('出生日期', 'Born')} {facts.birth_date.isoformat()}" if facts.birth_date else "",
+        f"{t('户籍地区', 'Registered in')} {region_name(facts.region_code) or facts.region_code}"
+        if facts.region_code
+        else "",
+    ]
+    st.caption(
+        ":material/badge: " + escape_markdown(" · ".join(p for p in parts if p)),
+        help=t("由证件号码识别，无需填写", "Read from the document number: nothing to fill in"),
+    )
+
+
+def declarant_fields(form: DeclForm, where: Where) -> dict[str, Any]:
+    """Who declares a rental or an organisation; the number's last 6 characters open the receipt."""
+    tail = t("查询回执时需要证件号码后6位", "The last 6 characters open your receipt later")
+    with required_fields(form, where):
+        return {
+            "name": text_field(form, where.sub("name"), max_chars=40),
+            "id_type": code_field(form, where.sub("id_type"), "id_type", default=ID_RESIDENT),
+            "id_number": text_field(form, where.sub("id_number"), max_chars=30, help=tail),
+            "phone": text_field(
+                form, where.sub("phone"), max_chars=24, kind="phone", placeholder="138 0013 8000"
+            ),
+        }
