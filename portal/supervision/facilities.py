@@ -1,4 +1,5 @@
-"""Pieces of the facilities page: the edit form and the rows of its two tables."""
+"""Pieces of the facilities page: the register upload, the list with its filters, the edit and
+retire forms, and the rows of its two tables. Rules are in shared.facilities.records."""
 
 from typing import Any
 
@@ -7,10 +8,20 @@ import streamlit as st
 from portal.ui.i18n import t
 from portal.ui.widgets import phone_text
 from shared.core.codes import code_list, label
-from shared.facilities.records import FacilityView
+from shared.core.db import session_scope
+from shared.core.errors import DomainError
+from shared.facilities.records import FacilityView, list_facilities, retire_facility, update_facility
 from shared.facilities.rows import COLUMNS_BY_KEY
-from shared.facilities.upload import ImportReport
+from shared.facilities.template import facility_template
+from shared.facilities.upload import ImportReport, import_facilities
+from shared.models import utcnow
+from shared.places.search import list_villages
+from shared.staff.auth import StaffIdentity
 
+REPORT_KEY = "facilities.report"
+NOTICE_KEY = "facilities.notice"
+RESET_KEY = "facilities.reset"
+CHOSEN_KEY = "facilities.chosen"
 FIELD_COLUMNS = {"category": "group", "grid_code": None}  # edit field → upload column, for labels
 
 
@@ -90,3 +101,143 @@ def list_rows(views: list[FacilityView], lang: str) -> list[dict[str, Any]]:
         }
         for v in views
     ]
+
+
+def start_afresh() -> None:
+    """Drop the fields a change was made with, before the widgets exist, so they start afresh."""
+    for stale in st.session_state.pop(RESET_KEY, []):
+        st.session_state.pop(stale, None)
+
+
+def show_notice() -> None:
+    """What the last change did, once."""
+    if notice := st.session_state.pop(NOTICE_KEY, None):
+        st.success(notice)
+
+
+@st.cache_data
+def _template(fmt: str, lang: str) -> bytes:
+    return facility_template(fmt, lang=lang)
+
+
+def upload_box(staff: StaffIdentity, lang: str) -> None:
+    """The templates, a department's register uploaded, and what its import did."""
+    st.caption(
+        t(
+            "每行一个设施：大类、小类、名称、经纬度或门牌编码、责任部门、联系电话。同一文件再次上传不会重复登记。",
+            "One facility a row: group, subtype, name, coordinates or plate code, department, phone. "
+            "Sending the same file again registers nothing twice.",
+        )
+    )
+    for column, fmt in zip(st.columns(2), ("xlsx", "csv"), strict=True):
+        column.download_button(
+            t(f"下载模板（{fmt.upper()}）", f"Download the template ({fmt.upper()})"),
+            data=_template(fmt, lang),
+            file_name=f"facilities-template.{fmt}",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"facilities.template_{fmt}",
+        )
+    upload = st.file_uploader(
+        t("设施登记表", "Facility register"), type=["csv", "xlsx"], key="facilities.file"
+    )
+    if upload is not None and st.button(t("导入", "Import"), type="primary", key="facilities.import"):
+        st.session_state.pop(REPORT_KEY, None)
+        try:
+            with session_scope() as session:
+                st.session_state[REPORT_KEY] = import_facilities(
+                    session, data=upload.getvalue(), filename=upload.name, actor=staff.username, now=utcnow()
+                )
+        except DomainError as error:
+            st.error(error.message(lang))
+    if report := st.session_state.get(REPORT_KEY):
+        counts = report.counts()
+        st.success(
+            t(
+                f"{report.filename}：读取 {report.rows_read} 行，新增 {report.created}，"
+                f"更新 {report.updated}，无变化 {report.unchanged}，出错 {counts['rows_failed']} 行。",
+                f"{report.filename}: {report.rows_read} rows read, {report.created} added, {report.updated} "
+                f"updated, {report.unchanged} unchanged, {counts['rows_failed']} with errors.",
+            )
+        )
+        if report.errors:
+            st.warning(
+                t(
+                    "以下行未导入，请改正后重新上传：",
+                    "These rows were not imported; fix them and upload again:",
+                )
+            )
+            st.dataframe(error_rows(report, lang), hide_index=True)
+
+
+def facility_list(staff: StaffIdentity, lang: str) -> None:
+    """The facilities under the filters; one chosen to edit or retire."""
+    with session_scope() as session:
+        villages: dict[str | None, str] = {None: t("全部村（社区）", "All villages")}
+        villages |= dict(list_villages(session))
+    groups: dict[str | None, str] = {None: t("全部大类", "All groups")} | code_choices("facility_group", lang)
+    left, middle, right = st.columns(3)
+    village = left.selectbox(
+        t("村（社区）", "Village"), list(villages), format_func=villages.__getitem__, key="facilities.village"
+    )
+    group = middle.selectbox(
+        t("大类", "Group"), list(groups), format_func=groups.__getitem__, key="facilities.group"
+    )
+    text = right.text_input(t("名称或部门", "Name or department"), max_chars=60, key="facilities.text")
+    include_retired = st.checkbox(
+        t("包括已停用的设施", "Include retired facilities"), key="facilities.retired"
+    )
+    with session_scope() as session:
+        views = list_facilities(
+            session, village=village, group=group, include_retired=include_retired, text=text
+        )
+    st.caption(t(f"共 {len(views)} 个设施。", f"{len(views)} facilities."))
+    st.dataframe(list_rows(views, lang), hide_index=True)
+    active = {v.id: v for v in views if v.is_active}
+    chosen = st.selectbox(
+        t("修改或停用设施", "Edit or retire a facility"),
+        list(active),
+        format_func=lambda i: f"{i} · {active[i].name}",
+        index=None,
+        placeholder=t("请选择设施", "Choose a facility"),
+        key=CHOSEN_KEY,
+    )
+    if chosen is None:
+        st.stop()
+    view = active[chosen]
+    if (changes := edit_form(view, lang)) is not None:
+        try:
+            with session_scope() as session:
+                change = update_facility(
+                    session, facility_id=view.id, changes=changes, actor=staff.username, now=utcnow()
+                )
+        except DomainError as error:
+            st.error(error.message(lang))
+        else:
+            fields = [field_label(f, lang) for f in change.changed]
+            st.session_state[NOTICE_KEY] = t(
+                f"设施 {view.id} 已保存（修改了：{'、'.join(fields) or '无'}）。",
+                f"Facility {view.id} saved (changed: {', '.join(fields) or 'nothing'}).",
+            )
+            st.session_state[RESET_KEY] = [
+                k for k in st.session_state if k.startswith(f"facilities.edit.{view.id}.")
+            ]
+            st.rerun()
+    with st.form(f"facilities.retire_form.{view.id}"):
+        reason = st.text_input(t("停用原因", "Reason for retiring"), max_chars=200, key="facilities.reason")
+        retire = st.form_submit_button(t("停用此设施", "Retire this facility"), key="facilities.retire")
+    if retire:
+        try:
+            with session_scope() as session:
+                retire_facility(
+                    session, facility_id=view.id, actor=staff.username, now=utcnow(), reason=reason
+                )
+        except DomainError as error:
+            st.error(error.message(lang))
+        else:
+            st.session_state[NOTICE_KEY] = t(
+                f"设施 {view.id}（{view.name}）已停用，仍保留在历史记录中。",
+                f"Facility {view.id} ({view.name}) is retired; it stays in the records.",
+            )
+            st.session_state[RESET_KEY] = [CHOSEN_KEY, "facilities.reason"]
+            st.rerun()
