@@ -3,9 +3,9 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
+from portal.maps.base import plate_map
 from portal.ui.i18n import t
 from shared.core.validate import format_phone_national
-from shared.reporting.mapping import plate_map
 
 
 def search_hint() -> None:

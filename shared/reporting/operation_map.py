@@ -1,10 +1,10 @@
-"""标准作业图: the operation map of plates, buildings, facilities, grids and pending declarations.
+"""标准作业图: the data of the operation map of plates, buildings, facilities, grids and pending
+declarations, which portal.maps.operation_map draws.
 
 Built for a whole town (20,000 plates, 8,000 facilities) in about a second: the queries read
-columns, never ORM objects, and each layer goes to the browser as one compact array that
-JavaScript turns into markers (shared.reporting.operation_map_layers, shared.reporting.map_layers).
-Officers see their own grids (网格), supervisors and admins the whole town. Every script and style is served
-locally (shared.reporting.mapping); the legend is plain HTML, never a branca colormap.
+columns, never ORM objects, and each layer is one compact array that JavaScript turns into
+markers (shared.reporting.operation_map_plates, shared.reporting.operation_map_data,
+portal.maps.layers). Officers see their own grids (网格), supervisors and admins the whole town.
 """
 
 from __future__ import annotations
@@ -12,29 +12,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-import folium
 from sqlalchemy.orm import Session
 
 from shared.models import Role, utcnow
-from shared.reporting.map_layers import MARKER_COLOURS, Legend, LegendEntry
-from shared.reporting.mapping import TOWN_CENTRE, base_map
-from shared.reporting.operation_map_layers import (
+from shared.reporting.map_data import (
     GRID_COLOUR,
+    MARKER_COLOURS,
     OVERDUE_COLOUR,
     PENDING_COLOUR,
     PLATE_COLOUR,
-    add_buildings,
-    add_facilities,
-    add_grids,
-    add_pending,
-    add_plates,
+    LegendEntry,
+    MapLayer,
+    OperationMapData,
 )
+from shared.reporting.operation_map_data import building_layers, facility_layers, grid_layer
+from shared.reporting.operation_map_plates import pending_layer, plate_layer
 from shared.staff.auth import StaffIdentity, require_role
 
 LAYERS = ("plates", "buildings", "facilities", "grids", "pending")
-# The plate page from inside st_folium's component iframe (/component/<name>/index.html), which
-# also holds under server.baseUrlPath; see STREAMLIT_STATIC_PREFIX in shared.reporting.mapping.
-PLATE_PAGE_FROM_COMPONENT = "../../"
 _TEXT = {
     "plates": ("门牌", "Plates"),
     "buildings": ("楼栋", "Buildings"),
@@ -51,59 +46,64 @@ _TEXT = {
 }
 
 
-def build_operation_map(
+def operation_map_data(
     session: Session,
     *,
     staff_grid_codes: Sequence[str] | None,
+    plate_page: str,
     layers: Iterable[str] | None = None,
     now: datetime | None = None,
     lang: str = "zh",
-    plate_page: str = PLATE_PAGE_FROM_COMPONENT,
     link_query: str = "",
-) -> folium.Map:
+) -> OperationMapData:
     """The operation map for a staff member: `staff_grid_codes` None for the whole town
     (supervisor, admin), else an officer's grids (none: an empty map). `layers` picks from
     LAYERS (default all); building layers start hidden, the layer control shows them. Popups link
-    to the plate page at `plate_page` with the plate's signed token, and `link_query` (the
-    portal's language, e.g. "lang=English") so the page opens in the officer's language."""
+    to the plate page at `plate_page` (a URL relative to where the map runs) with the plate's
+    signed token, and `link_query` (the portal's language, e.g. "lang=English") so the page
+    opens in the officer's language."""
     chosen = set(LAYERS if layers is None else layers)
     if unknown := chosen - set(LAYERS):
         raise ValueError(f"unknown map layers {sorted(unknown)}; choose from {LAYERS}")
     now = now or utcnow()
     text = {key: pair[1] if lang.startswith("en") else pair[0] for key, pair in _TEXT.items()}
-    m = base_map(lon=TOWN_CENTRE[0], lat=TOWN_CENTRE[1], zoom=13)
-    m.options["preferCanvas"] = True  # thousands of circles: canvas, not one SVG node each
+    shown: list[MapLayer] = []  # in the layer control's order
     symbols: list[LegendEntry] = []  # the legend's first section, no heading
     legend: list[tuple[str, list[LegendEntry]]] = [("", symbols)]
     scope: list[list[float]] = []
     if "grids" in chosen:
-        add_grids(m, session, staff_grid_codes, name=text["grids"])
+        shown.append(grid_layer(session, staff_grid_codes, name=text["grids"]))
         symbols.append((("outline", GRID_COLOUR), text["grids"]))
     if "buildings" in chosen:
-        entries = add_buildings(m, session, staff_grid_codes, name=text["buildings"], lang=lang)
+        buildings, entries = building_layers(session, staff_grid_codes, name=text["buildings"], lang=lang)
+        shown += buildings
         legend.append((text["buildings"], entries))
     if "facilities" in chosen:
-        entries = add_facilities(m, session, staff_grid_codes, name=text["facilities"], lang=lang)
+        facilities, entries = facility_layers(session, staff_grid_codes, name=text["facilities"], lang=lang)
+        shown += facilities
         legend.append((text["facilities"], entries))
     if "plates" in chosen:
-        scope = add_plates(
-            m, session, staff_grid_codes, text=text, plate_page=plate_page, link_query=link_query, now=now
+        plates, scope = plate_layer(
+            session, staff_grid_codes, text=text, plate_page=plate_page, link_query=link_query, now=now
         )
+        shown.append(plates)
         symbols.insert(0, (("dot", PLATE_COLOUR), text["plates"]))
     if "pending" in chosen:
-        add_pending(
-            m, session, staff_grid_codes, text=text, plate_page=plate_page, link_query=link_query, now=now
+        shown.append(
+            pending_layer(
+                session, staff_grid_codes, text=text, plate_page=plate_page, link_query=link_query, now=now
+            )
         )
         symbols += [
             (("marker", MARKER_COLOURS[PENDING_COLOUR], "hourglass-half"), text["pending"]),
             (("marker", MARKER_COLOURS[OVERDUE_COLOUR], "triangle-exclamation"), text["overdue"]),
         ]
-    if scope:
-        m.fit_bounds(scope)
-    folium.LayerControl(collapsed=False).add_to(m)
-    if chosen:
-        Legend(text["legend"], [(heading, entries) for heading, entries in legend if entries]).add_to(m)
-    return m
+    return OperationMapData(
+        layers=shown,
+        legend_title=text["legend"],
+        legend=[(heading, entries) for heading, entries in legend if entries],
+        bounds=scope,
+    )
 
 
 def map_scope(staff: StaffIdentity) -> list[str] | None:

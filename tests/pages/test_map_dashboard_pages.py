@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from portal.maps.base import folium_cdn_defaults
 from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.core.config import PROJECT_ROOT
 from shared.demo import build_demo_town
 from shared.models import User, utcnow
-from shared.reporting.mapping import folium_cdn_defaults
 from shared.staff.auth import StaffIdentity
 
 PAGES = PROJECT_ROOT / "portal" / "app_pages"

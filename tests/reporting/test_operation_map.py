@@ -1,19 +1,14 @@
-"""The operation map: its layers as the layer control names them, the rows each layer sends to
-the browser against independent counts in the database, officers' scope, popups' counts and
-signed links, pending declarations, and nothing fetched from outside."""
+"""The operation map's data: its layers as the layer control names them, the rows each layer sends
+to the browser against independent counts in the database, officers' scope, popups' counts and
+signed links, pending declarations. How portal.maps draws them: tests/portal/maps."""
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import PurePosixPath
 from typing import Any
 
 import pytest
-import streamlit_folium
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -30,26 +25,18 @@ from shared.models import (
     User,
 )
 from shared.places.links import verify_plate_token
-from shared.reporting.mapping import (
-    STREAMLIT_STATIC_PREFIX,
-    VENDOR_DIR,
-    external_hosts_in_html,
-    external_hosts_in_map,
-    folium_cdn_defaults,
-)
-from shared.reporting.operation_map import LAYERS, build_operation_map, map_scope
+from shared.reporting.map_data import AreaLayer, DotLayer, MapLayer, MarkerLayer, OperationMapData
+from shared.reporting.operation_map import LAYERS, map_scope, operation_map_data
 from tests.factories import (
     declare_residence,
     make_building,
     make_facility,
-    make_grid_area,
     make_id_number,
     make_person,
     make_plate,
     make_residence,
     make_room,
     make_street,
-    make_village,
     person_fields,
     staff_identity,
 )
@@ -68,16 +55,6 @@ ZH_LAYERS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _folium_defaults(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Start from folium's shipped (CDN) asset lists, whatever ran before; no 天地图 key."""
-    for cls, (js, css) in folium_cdn_defaults().items():
-        monkeypatch.setattr(cls, "default_js", js)
-        monkeypatch.setattr(cls, "default_css", css)
-    monkeypatch.delenv("TIANDITU_KEY", raising=False)
-    yield
-
-
 @pytest.fixture
 def town(session: Session) -> Session:
     """The small demo town (about 120 plates, 60 facilities), committed."""
@@ -86,62 +63,64 @@ def town(session: Session) -> Session:
     return session
 
 
-# -- reading the map's HTML -----------------------------------------------------------------------
+# -- reading the map's data ------------------------------------------------------------------------
 
 
-def overlays(html: str) -> dict[str, str]:
-    """Layer-control name → the layer's JavaScript variable, as the control lists them."""
-    block = html[html.index("overlays :  {") : html.index("L.control.layers(")]
-    return {json.loads(name): var for name, var in re.findall(r'("(?:[^"\\]|\\.)*") : (\w+),', block)}
+def build(session: Session, grids: list[str] | None = None, **kwargs: Any) -> OperationMapData:
+    return operation_map_data(session, staff_grid_codes=grids, plate_page="../../", now=NOW, **kwargs)
 
 
-def embedded(html: str, var: str, what: str = "data") -> Any:
-    """The JSON a browser-built layer carries (`var data = ...;` in the layer's function)."""
-    start = html.index(f"var {var} = (function () {{")
-    found = re.compile(rf"var {what} = (.*);\n").search(html, start)
-    assert found is not None, f"no {what} in {var}"
-    return json.loads(found.group(1))
+def names(data: OperationMapData) -> list[str]:
+    return [layer.name for layer in data.layers]
 
 
-def layer_rows(html: str, name: str) -> list[list[Any]]:
-    rows: list[list[Any]] = embedded(html, overlays(html)[name])
-    return rows
+def layer(data: OperationMapData, name: str) -> MapLayer:
+    [found] = [layer for layer in data.layers if layer.name == name]
+    return found
 
 
-def grid_features(html: str) -> list[dict[str, Any]]:
-    var = overlays(html)["网格"]
-    found = re.search(rf"{var}_add\((\{{.*\}})\);\n", html)
-    assert found is not None
-    features: list[dict[str, Any]] = json.loads(found.group(1))["features"]
+def layer_rows(data: OperationMapData, name: str) -> list[list[Any]]:
+    found = layer(data, name)
+    assert isinstance(found, MarkerLayer | DotLayer), name
+    return found.rows
+
+
+def lookup(data: OperationMapData, name: str) -> dict[str, Any]:
+    found = layer(data, name)
+    assert isinstance(found, MarkerLayer), name
+    return found.lookup
+
+
+def grid_features(data: OperationMapData) -> list[dict[str, Any]]:
+    found = layer(data, "网格")
+    assert isinstance(found, AreaLayer)
+    features: list[dict[str, Any]] = found.features["features"]
     return features
-
-
-def render(session: Session, grids: list[str] | None = None, **kwargs: Any) -> str:
-    html: str = build_operation_map(session, staff_grid_codes=grids, now=NOW, **kwargs).get_root().render()
-    return html
 
 
 # -- layers and counts, against the database -------------------------------------------------------
 
 
 def test_layer_control_names_every_layer(town: Session) -> None:
-    html = render(town)
-    assert list(overlays(html)) == ZH_LAYERS
-    assert html.count("L.control.layers(") == 1
-    assert "menpai-legend" in html
+    data = build(town)
+    assert names(data) == ZH_LAYERS
+    assert data.legend_title == "图例"
+    assert [heading for heading, _ in data.legend] == ["", "楼栋", "设施"]
+    assert [text for _, text in data.legend[0][1]] == ["门牌", "网格", "待审核申报", "待审核申报（超期）"]
 
 
 def test_english_layer_names(town: Session) -> None:
-    names = list(overlays(render(town, lang="en")))
-    assert names[0] == "Grids" and names[-2:] == ["Plates", "Pending declarations"]
-    assert "Facilities · Public security" in names and "Buildings · Residential" in names
+    english = names(build(town, lang="en"))
+    assert english[0] == "Grids" and english[-2:] == ["Plates", "Pending declarations"]
+    assert "Facilities · Public security" in english and "Buildings · Residential" in english
 
 
 def test_only_the_chosen_layers(town: Session) -> None:
-    assert list(overlays(render(town, layers={"plates", "grids"}))) == ["网格", "门牌"]
-    assert overlays(render(town, layers=set())) == {}
+    assert names(build(town, layers={"plates", "grids"})) == ["网格", "门牌"]
+    nothing = build(town, layers=set())
+    assert nothing.layers == [] and nothing.legend == [] and nothing.bounds == []
     with pytest.raises(ValueError, match="unknown map layers"):
-        render(town, layers={"plates", "roads"})
+        build(town, layers={"plates", "roads"})
     assert set(LAYERS) == {"plates", "buildings", "facilities", "grids", "pending"}
 
 
@@ -155,7 +134,8 @@ def test_plate_rows_are_the_active_plates_with_coordinates(town: Session) -> Non
             )
         )
     )
-    rows = layer_rows(render(town), "门牌")
+    data = build(town)
+    rows = layer_rows(data, "门牌")
     codes = [verify_plate_token(row[4]) for row in rows]  # each popup links with a signed token
     assert len(rows) == len(expected) > 100
     assert set(codes) == expected
@@ -166,6 +146,11 @@ def test_plate_rows_are_the_active_plates_with_coordinates(town: Session) -> Non
             pytest.approx(plates[code].lat, abs=1e-6),
             pytest.approx(plates[code].lon, abs=1e-6),
         ]
+    lats, lons = [row[0] for row in rows], [row[1] for row in rows]
+    assert data.bounds == [  # the map fits the plates
+        [pytest.approx(min(lats), abs=1e-6), pytest.approx(min(lons), abs=1e-6)],
+        [pytest.approx(max(lats), abs=1e-6), pytest.approx(max(lons), abs=1e-6)],
+    ]
 
 
 def test_facility_rows_per_group_are_the_active_facilities_on_the_map(town: Session) -> None:
@@ -174,8 +159,8 @@ def test_facility_rows_per_group_are_the_active_facilities_on_the_map(town: Sess
         plate = town.get(DoorPlate, facility.plate_code) if facility.plate_code else None
         placed = facility.lon is not None or (plate is not None and plate.lon is not None)
         expected[facility.category] += placed
-    html = render(town)
-    found = {g.code: len(layer_rows(html, f"设施 · {g.zh}")) for g in code_list("facility_group")}
+    data = build(town)
+    found = {g.code: len(layer_rows(data, f"设施 · {g.zh}")) for g in code_list("facility_group")}
     assert found == {g.code: expected[g.code] for g in code_list("facility_group")}
     assert sum(found.values()) >= 50 and all(found.values())
 
@@ -184,21 +169,21 @@ def test_building_circles_add_up_to_the_active_buildings_per_use(town: Session) 
     expected: Counter[str] = Counter()
     for building in town.scalars(select(Building).where(Building.status == RecordStatus.ACTIVE)):
         expected[building.use] += building.plate.lon is not None
-    html = render(town)
+    data = build(town)
     for use in code_list("building_use"):
-        rows = layer_rows(html, f"楼栋 · {use.zh}")
+        rows = layer_rows(data, f"楼栋 · {use.zh}")
         assert sum(count for _, _, count in rows) == expected[use.code], use.zh
 
 
-def test_building_layers_start_hidden_the_rest_shown(town: Session) -> None:
-    html = render(town)
-    for name, var in overlays(html).items():
-        assert (f"{var}.addTo(map_" in html) is not name.startswith("楼栋"), name
+def test_building_layers_start_hidden(town: Session) -> None:
+    dots = [layer for layer in build(town).layers if isinstance(layer, DotLayer)]
+    assert [layer.name for layer in dots] == [f"楼栋 · {use}" for use in BUILDING_USES]
+    assert not any(layer.show for layer in dots)
 
 
 def test_grid_polygons_carry_village_and_grid_names(town: Session) -> None:
     grids = town.execute(select(Grid.code, Grid.name).where(Grid.polygon.is_not(None))).all()
-    features = grid_features(render(town))
+    features = grid_features(build(town))
     assert sorted(f["id"] for f in features) == sorted(code for code, _ in grids)
     names = dict(grids)
     for feature in features:
@@ -212,8 +197,8 @@ def test_officer_sees_only_the_plates_facilities_and_grids_of_own_grids(town: Se
     officer = town.scalars(select(User).where(User.role == Role.OFFICER)).one()
     own = list(officer.grid_codes)
     assert own
-    html = render(town, grids=map_scope(staff_identity("officer", own)))
-    codes = {verify_plate_token(row[4]) for row in layer_rows(html, "门牌")}
+    data = build(town, grids=map_scope(staff_identity("officer", own)))
+    codes = {verify_plate_token(row[4]) for row in layer_rows(data, "门牌")}
     expected = set(
         town.scalars(
             select(DoorPlate.code).where(
@@ -223,20 +208,21 @@ def test_officer_sees_only_the_plates_facilities_and_grids_of_own_grids(town: Se
             )
         )
     )
-    everything = layer_rows(render(town), "门牌")
+    everything = layer_rows(build(town), "门牌")
     assert codes == expected and 0 < len(codes) < len(everything)
-    assert {f["id"] for f in grid_features(html)} == set(own)
-    facilities = sum(len(layer_rows(html, f"设施 · {g}")) for g in FACILITY_GROUPS)
+    assert {f["id"] for f in grid_features(data)} == set(own)
+    facilities = sum(len(layer_rows(data, f"设施 · {g}")) for g in FACILITY_GROUPS)
     assert facilities == town.scalar(
         select(func.count()).where(Facility.status == RecordStatus.ACTIVE, Facility.grid_code.in_(own))
     )
 
 
 def test_officer_without_grids_sees_an_empty_map(town: Session) -> None:
-    html = render(town, grids=map_scope(staff_identity("officer", ())))
-    assert layer_rows(html, "门牌") == []
-    assert grid_features(html) == []
-    assert all(layer_rows(html, f"设施 · {g}") == [] for g in FACILITY_GROUPS)
+    data = build(town, grids=map_scope(staff_identity("officer", ())))
+    assert layer_rows(data, "门牌") == []
+    assert grid_features(data) == []
+    assert all(layer_rows(data, f"设施 · {g}") == [] for g in FACILITY_GROUPS)
+    assert data.bounds == []
 
 
 def test_supervisors_and_admins_see_the_whole_town() -> None:
@@ -259,15 +245,21 @@ def test_plate_popup_counts_buildings_active_rooms_and_current_residents(session
     make_residence(session, room=room, person=make_person(session, name="王五"))
     make_residence(session, room=room, person=make_person(session, name="赵六"), until=date(2026, 1, 1))
     session.commit()
-    html = render(session)
-    [row] = layer_rows(html, "门牌")
+    data = build(session)
+    [row] = layer_rows(data, "门牌")
     assert row[0:2] == [23.051235, 113.581235]  # six decimals are enough
     assert row[3] == "12号之一"
     assert row[5:] == [2, 2, 2]  # buildings, active rooms, current residents
     assert verify_plate_token(row[4]) == plate.code
-    lookup = embedded(html, overlays(html)["门牌"], "lookup")
-    assert lookup["streets"][row[2]] == ["麻涌大道", street.village.name]
-    assert lookup["page"] == "../../" and lookup["param"] == "p"
+    plates = lookup(data, "门牌")
+    assert plates["streets"][row[2]] == ["麻涌大道", street.village.name]
+    assert plates["page"] == "../../" and plates["param"] == "p"
+    assert plates["words"] == {
+        "buildings": "楼栋",
+        "rooms": "房间",
+        "residents": "现住人数",
+        "open": "打开门牌页",
+    }
 
 
 def test_pending_layer_counts_waiting_and_overdue_declarations_per_plate(session: Session) -> None:
@@ -287,7 +279,7 @@ def test_pending_layer_counts_waiting_and_overdue_declarations_per_plate(session
         person=_person("陈小华", "037"),
     )
     session.commit()
-    [row] = layer_rows(render(session), "待审核申报")
+    [row] = layer_rows(build(session), "待审核申报")
     assert verify_plate_token(row[2]) == plate.code
     assert row[4:] == [2, 1]  # two waiting, one of them overdue
 
@@ -297,52 +289,13 @@ def test_facility_at_a_plate_without_own_point_stands_at_the_plate(session: Sess
     make_facility(session, name="配电房", category="5", subtype="503", plate=plate, lon=None, lat=None)
     make_facility(session, name="无处可放", lon=None, lat=None)
     session.commit()
-    html = render(session)
-    [row] = layer_rows(html, "设施 · 房屋配套")
+    data = build(session)
+    [row] = layer_rows(data, "设施 · 房屋配套")
     assert row[:3] == [23.1, 113.6, "配电房"]
-    lookup = embedded(html, overlays(html)["设施 · 房屋配套"], "lookup")
-    assert lookup["icon"] == "building" and lookup["contacts"][row[4]] == ["麻涌消防", "0769-88220119"]
-    assert layer_rows(html, "设施 · 公共安全") == []
-
-
-# -- safety: text is text, every file is local ------------------------------------------------------
-
-
-def test_names_cannot_inject_script(session: Session) -> None:
-    """Street, facility and grid names travel as JSON strings and reach the page as text nodes."""
-    village = make_village(session, name="麻一村")
-    grid = make_grid_area(session, village=village, west=113.5, south=23.0, east=113.6, north=23.1)
-    grid.name = HOSTILE
-    plate = make_plate(session, street=make_street(session, village=village, name=HOSTILE), grid=grid)
-    make_facility(session, name=HOSTILE, plate=plate)
-    session.commit()
-    html = render(session)
-    assert "<script>alert(1)" not in html and "</script><script>" not in html
-    assert HOSTILE in layer_rows(html, "设施 · 公共安全")[0]
-    assert embedded(html, overlays(html)["门牌"], "lookup")["streets"][0][0] == HOSTILE
-    assert grid_features(html)[0]["properties"]["label"] == f"麻一村 · {HOSTILE}"
-    assert html.count(".innerHTML") == 1  # the legend's own markup, escaped in Python
-
-
-def test_map_fetches_nothing_from_outside_and_every_file_is_vendored(town: Session) -> None:
-    m = build_operation_map(town, staff_grid_codes=None, now=NOW)
-    assert external_hosts_in_map(m) == set()
-    sent: dict[str, Any] = {}
-    original = streamlit_folium._component_func
-    streamlit_folium._component_func = lambda **kwargs: sent.update(kwargs)
-    try:
-        streamlit_folium.st_folium(m, returned_objects=[])
-    finally:
-        streamlit_folium._component_func = original
-    links = sent["css_links"] + sent["js_links"]
-    assert sent["js_links"][0].endswith("/leaflet.js")
-    assert any("leaflet.markercluster.js" in url for url in links)
-    assert any("leaflet.awesome-markers" in url for url in links)
-    for url in links:
-        assert url.startswith(STREAMLIT_STATIC_PREFIX + "/"), url
-        assert (VENDOR_DIR / PurePosixPath(url.removeprefix(STREAMLIT_STATIC_PREFIX + "/"))).is_file(), url
-    assert external_hosts_in_html(sent["header"] + sent["html"]) == set()
-    assert "d3" not in " ".join(links)  # no branca colormap: the legend is plain HTML
+    facilities = lookup(data, "设施 · 房屋配套")
+    assert facilities["icon"] == "building"
+    assert facilities["contacts"][row[4]] == ["麻涌消防", "0769-88220119"]
+    assert layer_rows(data, "设施 · 公共安全") == []
 
 
 def _person(name: str, sequence: str) -> dict[str, Any]:
@@ -360,8 +313,5 @@ def test_popup_links_carry_the_officers_language(session: Session) -> None:
     street = make_street(session)
     make_plate(session, street=street)
     session.commit()
-    html = render(session, link_query="lang=English")
-    assert embedded(html, overlays(html)["门牌"], "lookup")["query"] == "lang=English"
-    chinese = render(session)
-    assert embedded(chinese, overlays(chinese)["门牌"], "lookup")["query"] == ""
-    assert '(lookup.query ? "&" + lookup.query : "")' in html  # the link appends it
+    assert lookup(build(session, link_query="lang=English"), "门牌")["query"] == "lang=English"
+    assert lookup(build(session), "门牌")["query"] == ""

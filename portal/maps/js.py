@@ -1,8 +1,8 @@
-"""JavaScript the operation map runs in the browser (shared.reporting.operation_map_layers).
+"""JavaScript the operation map runs in the browser (portal.maps.operation_map).
 
 Each marker factory is `function (lookup) { return function (row) {...}; }`: called once with the
 layer's look-up table, it returns the function that makes one marker from one compact row (the
-row layouts are in shared.reporting.operation_map_layers). Popups are made when first opened, from text
+row layouts are in shared.reporting.operation_map_data). Popups are made when first opened, from text
 nodes only: names typed into forms never reach the page as HTML.
 """
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -14,19 +13,16 @@ import folium.plugins
 import pytest
 import streamlit_folium
 
-from shared.reporting import mapping
-from shared.reporting.mapping import (
+from portal.maps import base
+from portal.maps.base import (
     STREAMLIT_STATIC_PREFIX,
     VENDOR_DIR,
-    asset_urls,
-    external_hosts_in_html,
-    external_hosts_in_map,
-    folium_cdn_defaults,
     offline_assets,
     plate_map,
     tile_layers,
     town_overview_map,
 )
+from portal.maps.offline import asset_urls, external_hosts_in_html, external_hosts_in_map
 
 GRID = {
     "type": "Polygon",
@@ -41,17 +37,6 @@ CDN_HOSTS = {
     "unpkg.com",
     "d3js.org",
 }
-
-
-@pytest.fixture(autouse=True)
-def _folium_defaults(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """offline_assets() changes class attributes (also when a page test ran it earlier in this
-    process): start each test from folium's shipped defaults and restore them after; no 天地图 key."""
-    for cls, (js, css) in folium_cdn_defaults().items():
-        monkeypatch.setattr(cls, "default_js", js)
-        monkeypatch.setattr(cls, "default_css", css)
-    monkeypatch.delenv("TIANDITU_KEY", raising=False)
-    yield
 
 
 def _maps() -> list[folium.Map]:
@@ -208,9 +193,9 @@ def test_tianditu_vector_and_labels_with_a_key() -> None:
 
 def test_tianditu_key_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TIANDITU_KEY", "  ")
-    assert mapping.tianditu_key() is None
+    assert base.tianditu_key() is None
     monkeypatch.setenv("TIANDITU_KEY", " 0123abcd ")
-    assert mapping.tianditu_key() == "0123abcd"
+    assert base.tianditu_key() == "0123abcd"
     html = plate_map(lon=113.58, lat=23.05, label="x").get_root().render()
     assert "tianditu.gov.cn/vec_w" in html and "tk=0123abcd" in html
     assert "openstreetmap" not in html

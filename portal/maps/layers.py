@@ -9,7 +9,7 @@ rides along with the rows so repeated text (street names, departments) is sent o
 
 Text reaches the page as DOM text nodes (`textContent`), never as HTML. The legend is a plain
 Leaflet control: branca colormaps and Choropleth legends make `st_folium` fetch d3 from the
-internet (see shared/reporting/mapping.py).
+internet (see portal/maps/offline.py).
 """
 
 from __future__ import annotations
@@ -23,24 +23,7 @@ from branca.element import MacroElement
 from folium.map import Layer
 from folium.template import Template
 
-# The colours leaflet.awesome-markers paints its markers with, for legends and cluster bubbles.
-MARKER_COLOURS = {
-    "red": "#d63e2a",
-    "darkred": "#a23336",
-    "orange": "#f69730",
-    "beige": "#ffcb92",
-    "green": "#72b026",
-    "darkgreen": "#728224",
-    "blue": "#38aadd",
-    "darkblue": "#0067a3",
-    "purple": "#d252b9",
-    "darkpurple": "#5b396b",
-    "cadetblue": "#436978",
-    "gray": "#575757",
-}
-
-# (swatch, text) of one legend line: see Legend.
-LegendEntry = tuple[tuple[str, ...], str]
+from shared.reporting.map_data import LegendEntry
 
 # A cluster bubble in one colour with the number of markers inside; `%COLOUR%` is filled in.
 _CLUSTER_ICON_JS = """function (cluster) {

@@ -11,19 +11,18 @@ file serving. Tiles are plain images: without a tile server the map is blank but
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from html import escape
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-import branca.colormap
 import folium
 import folium.elements
 import folium.plugins
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.template import Template
 
+from portal.maps.offline import url_host
 from shared.core.config import PROJECT_ROOT
 
 VENDOR_DIR = PROJECT_ROOT / "portal" / "static" / "vendor"
@@ -34,7 +33,7 @@ MAX_ZOOM = 18  # 天地图's "w" matrix set ends at 18; MarkerCluster needs a ma
 TOWN_CENTRE = (113.58, 23.05)  # 麻涌镇, lon/lat, approximate
 
 # folium's asset names -> files under vendor/. Names not listed keep folium's CDN URL, which
-# tests/reporting/test_mapping.py then reports as an external host.
+# tests/portal/maps/test_base.py then reports as an external host.
 _VENDORED: dict[type[Any], tuple[dict[str, str], dict[str, str]]] = {
     folium.Map: (
         {
@@ -179,40 +178,8 @@ def town_overview_map(
 
 def base_map(*, lon: float, lat: float, zoom: int) -> folium.Map:
     """An empty map with local assets, Leaflet's marker image path and the configured tiles, for
-    maps composed elsewhere (shared.reporting.operation_map)."""
+    maps composed elsewhere (portal.maps.operation_map)."""
     return _base_map(lon=lon, lat=lat, zoom=zoom)
-
-
-def asset_urls(m: folium.Map) -> list[str]:
-    """Every script/style URL `st_folium` will load for this map (it reads them per element).
-
-    Mirrors streamlit_folium's walk, including the d3 URLs it hard-codes for any branca
-    colormap (no attribute changes those: keep colormaps and Choropleth legends off our maps).
-    """
-    urls: list[str] = []
-    for element in _walk(m):
-        if isinstance(element, branca.colormap.ColorMap):
-            urls += [
-                "https://d3js.org/d3.v4.min.js",
-                "https://cdnjs.cloudflare.com/ajax/libs/d3/3.5.5/d3.min.js",
-            ]
-        urls += [url for _, url in getattr(element, "default_css", [])]
-        urls += [url for _, url in getattr(element, "default_js", [])]
-    return list(dict.fromkeys(urls))
-
-
-def external_hosts_in_html(html: str) -> set[str]:
-    """Hosts that `<script src>` and `<link href>` in `html` would fetch from (none is the goal)."""
-    parser = _AssetLinks()
-    parser.feed(html)
-    parser.close()
-    return {host for url in parser.urls if (host := _host(url))}
-
-
-def external_hosts_in_map(m: folium.Map) -> set[str]:
-    """External hosts of the map, both as folium renders it and as `st_folium` loads it."""
-    html = m.get_root().render()
-    return external_hosts_in_html(html) | {host for url in asset_urls(m) if (host := _host(url))}
 
 
 def _base_map(*, lon: float, lat: float, zoom: int) -> folium.Map:
@@ -232,7 +199,7 @@ def _base_map(*, lon: float, lat: float, zoom: int) -> folium.Map:
 
 def _is_offline() -> bool:
     """Whether offline_assets() already ran (with any prefix): a caller's prefix is kept."""
-    return not any(_host(url) for _, url in folium.Map.default_js)
+    return not any(url_host(url) for _, url in folium.Map.default_js)
 
 
 def _html_text(text: str) -> str:
@@ -246,20 +213,6 @@ def _html_text(text: str) -> str:
 
 def _grid_style(_feature: dict[str, Any]) -> dict[str, Any]:
     return {"color": "#1f5fa8", "weight": 2, "fillOpacity": 0.06}
-
-
-def _walk(element: Element) -> Iterator[Element]:
-    yield element
-    for child in element._children.values():
-        yield from _walk(child)
-
-
-def _host(url: str) -> str | None:
-    """The host of an absolute or protocol-relative URL; None for local paths and data: URLs."""
-    parts = urlsplit(url.strip())
-    if parts.scheme in ("", "http", "https") and parts.netloc:
-        return parts.hostname
-    return None
 
 
 class _IconImagePath(MacroElement):
@@ -281,15 +234,3 @@ class _IconImagePath(MacroElement):
         self._name = "IconImagePath"
         leaflet_css = dict(folium.Map.default_css)["leaflet_css"]
         self.path = leaflet_css.rsplit("/", 1)[0] + "/images/"
-
-
-class _AssetLinks(HTMLParser):
-    """Collects the URLs of `<script src>` and `<link href>` tags."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        wanted = {"script": "src", "link": "href"}.get(tag)
-        self.urls += [value for name, value in attrs if name == wanted and value]
