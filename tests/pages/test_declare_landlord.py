@@ -108,8 +108,8 @@ def test_a_lease_left_without_start_began_with_the_first_move_in(
 ) -> None:
     at = open_page("declare_landlord", plate_code=plate["code"])
     moved_in = today() - timedelta(days=40)
-    fill(at, {**landlord_values(plate), **tenant_values(0, plate["rooms"]["302"]), "landlord.lease_start": None,
-              "landlord.tenants#0.move_in": moved_in})  # fmt: skip
+    values = {**landlord_values(plate), **tenant_values(0, plate["rooms"]["302"])}
+    fill(at, {**values, "landlord.lease_start": None, "landlord.tenants#0.move_in": moved_in})
     at = click(at, "landlord._submit")
     assert not at.exception and not at.error, texts(at)
     [rental] = rentals(session)
