@@ -14,7 +14,7 @@ from portal.ui.i18n import current_lang, t
 from portal.ui.text import escape_markdown
 from shared.core.clock import CHINA_TZ
 from shared.core.codes import label
-from shared.core.validate import format_phone_national
+from shared.core.validate_phone import format_phone_national
 from shared.declarations.inputs import CODED_FIELDS, RELATIONS, field_label
 from shared.declarations.labels import KIND_LABELS
 from shared.models import DeclarationKind

@@ -17,7 +17,9 @@ from typing import Any, TypeVar
 
 from shared.core.codes import code_list, find_code
 from shared.core.errors import ValidationError
-from shared.core.validate import NAME_MAX_CHARS, excerpt, has_hidden_chars, validate_name, validate_phone
+from shared.core.validate import excerpt
+from shared.core.validate_phone import validate_phone
+from shared.core.validate_text import NAME_MAX_CHARS, has_hidden_chars, validate_name
 from shared.declarations.inputs import FieldError, FormErrors, label_of
 
 T = TypeVar("T")

@@ -23,9 +23,9 @@ from shared.core.validate import (
     IdCheck,
     validate_birth_date,
     validate_id_number,
-    validate_uscc,
 )
 from shared.core.validate_ids import check_agreement
+from shared.core.validate_uscc import validate_uscc
 from shared.declarations.fields import (
     Form,
     accepted,

@@ -18,7 +18,9 @@ from typing import TypeVar
 from shared.core.codes import children, code_list, find_code
 from shared.core.errors import ValidationError
 from shared.core.tables import Column
-from shared.core.validate import excerpt, has_hidden_chars, validate_phone
+from shared.core.validate import excerpt
+from shared.core.validate_phone import validate_phone
+from shared.core.validate_text import has_hidden_chars
 from shared.housing.cells import RowProblem
 from shared.models import RecordStatus
 from shared.places.town_area import COORD_DIGITS, TOWN_BOUNDS, GridArea

@@ -20,7 +20,7 @@ from shared.core.audit import record_audit
 from shared.core.clock import CHINA_TZ, local_today
 from shared.core.crypto import id_blind_index, mask_name
 from shared.core.errors import DomainError, ValidationError
-from shared.core.validate import typed_text
+from shared.core.validate_text import typed_text
 from shared.declarations.store import payload_of
 from shared.gate.gates import (
     PLACE_COLUMNS,

@@ -18,13 +18,9 @@ from sqlalchemy.orm import Session
 from shared.core.clock import local_today
 from shared.core.crypto import decrypt, mask_name, mask_phone
 from shared.core.errors import DomainError, ValidationError
-from shared.core.validate import (
-    has_hidden_chars,
-    typed_text,
-    validate_id_number,
-    validate_name,
-    validate_phone,
-)
+from shared.core.validate import validate_id_number
+from shared.core.validate_phone import validate_phone
+from shared.core.validate_text import has_hidden_chars, typed_text, validate_name
 from shared.declarations.inputs import FieldError, FormErrors
 from shared.gate.gates import (
     PLACE_COLUMNS,

@@ -18,10 +18,10 @@ from shared.core.validate import (
     ID_RESIDENT,
     ID_TAIWAN_PERMIT,
     excerpt,
-    has_hidden_chars,
     validate_birth_date,
 )
 from shared.core.validate_ids import ISO_NUMERIC
+from shared.core.validate_text import has_hidden_chars
 from shared.housing.columns import COLUMNS_BY_KEY
 
 _RENTAL_FLAGS = {

@@ -16,14 +16,9 @@ from typing import TypeVar
 
 from shared.core.errors import ValidationError
 from shared.core.tables import TableRow
-from shared.core.validate import (
-    ID_RESIDENT,
-    SEX_UNKNOWN,
-    IdCheck,
-    validate_id_number,
-    validate_name,
-    validate_phone,
-)
+from shared.core.validate import ID_RESIDENT, SEX_UNKNOWN, IdCheck, validate_id_number
+from shared.core.validate_phone import validate_phone
+from shared.core.validate_text import validate_name
 from shared.housing.cells import (
     RowProblem,
     column_problem,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from shared.core.codes import bilingual
 from shared.core.crypto import decrypt, mask_id_number, mask_name, mask_phone
 from shared.core.spreadsheets import Cell
-from shared.core.validate import format_phone_national
+from shared.core.validate_phone import format_phone_national
 from shared.models import (
     AuditLog,
     Building,

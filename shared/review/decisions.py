@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from shared.core.audit import record_audit
 from shared.core.clock import CHINA_TZ, local_today
 from shared.core.errors import DomainError, ValidationError
-from shared.core.validate import typed_text
+from shared.core.validate_text import typed_text
 from shared.declarations.labels import OFFICER_STATUS_LABELS
 from shared.declarations.store import EventAction, add_event, payload_of
 from shared.models import Building, Declaration, DeclarationEvent, DeclarationStatus, Role, Room

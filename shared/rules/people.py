@@ -11,12 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from shared.core.errors import ValidationError
-from shared.core.validate import (
-    ID_PASSPORT,
-    SEX_FEMALE,
-    SEX_MALE,
-    validate_phone,
-)
+from shared.core.validate import ID_PASSPORT, SEX_FEMALE, SEX_MALE
+from shared.core.validate_phone import validate_phone
 from shared.declarations.fields import age_on
 from shared.declarations.inputs import CHINESE_NATIONALITIES, FOREIGNER_ID_TYPES, RentalInput, ResidenceInput
 from shared.models import Finding, Severity

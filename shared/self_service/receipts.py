@@ -18,7 +18,7 @@ from shared.core.audit import record_audit
 from shared.core.clock import local_today
 from shared.core.crypto import id_blind_index
 from shared.core.errors import DomainError, ValidationError
-from shared.core.validate import typed_text
+from shared.core.validate_text import typed_text
 from shared.declarations.inputs import (
     MOVE_OUT_AHEAD,
     DeclarationInput,

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from shared.core.errors import DomainError
 from shared.core.tables import Table, read_table
-from shared.core.validate import has_hidden_chars
+from shared.core.validate_text import has_hidden_chars
 from shared.facilities.upload import import_facilities
 from shared.housing.register_import import import_housing
 from shared.models import Base, Building, DoorPlate, Facility, Person, RecordStatus, Room

@@ -20,16 +20,10 @@ from hypothesis import strategies as st
 from shared.core.checkdigits import GB11643_CHECK, USCC_ALPHABET, gb11643_check_char, uscc_check_char
 from shared.core.codes import LIST_NAMES, code_list, find_code
 from shared.core.errors import ValidationError
-from shared.core.validate import (
-    ID_TYPES,
-    NAME_MAX_CHARS,
-    has_hidden_chars,
-    validate_id_number,
-    validate_name,
-    validate_passport,
-    validate_phone,
-    validate_uscc,
-)
+from shared.core.validate import ID_TYPES, validate_id_number, validate_passport
+from shared.core.validate_phone import validate_phone
+from shared.core.validate_text import NAME_MAX_CHARS, has_hidden_chars, validate_name
+from shared.core.validate_uscc import validate_uscc
 from shared.declarations.fields import (
     accepted,
     code_of,

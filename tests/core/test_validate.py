@@ -18,14 +18,13 @@ from shared.core.validate import (
     ID_PASSPORT,
     ID_RESIDENT,
     ID_TAIWAN_PERMIT,
-    format_phone_national,
     validate_birth_date,
     validate_id_number,
-    validate_name,
     validate_passport,
-    validate_phone,
-    validate_uscc,
 )
+from shared.core.validate_phone import format_phone_national, validate_phone
+from shared.core.validate_text import validate_name
+from shared.core.validate_uscc import validate_uscc
 
 TODAY = date(2026, 11, 25)
 

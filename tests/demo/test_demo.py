@@ -18,7 +18,9 @@ from shared.core.codes import code_list, load_villages
 from shared.core.crypto import decrypt
 from shared.core.errors import DomainError
 from shared.core.migrate import upgrade_database
-from shared.core.validate import validate_id_number, validate_phone, validate_uscc
+from shared.core.validate import validate_id_number
+from shared.core.validate_phone import validate_phone
+from shared.core.validate_uscc import validate_uscc
 from shared.demo import DEMO_ACCOUNTS, DemoSummary, build_demo_town
 from shared.models import (
     AuditLog,
