@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from playwright.async_api import Page as AsyncPage
@@ -78,17 +78,19 @@ def plates_with_rooms(database_url: str, *, limit: int) -> list[tuple[str, str]]
 
 
 def tenant_form(*, room: str, name: str, id_number: str, moved_in: date | None = None) -> list[Field]:
-    """The tenant form's fields in the order a phone user fills them."""
-    return [
+    """What a phone user touches on the tenant form, in order (the privacy tick, `CONSENT`, comes
+    after): sex, birth date and region come from a resident card's number, 汉族 is preselected,
+    the move-in is today unless `moved_in` says otherwise, the optional fields stay folded."""
+    fields = [
         Field("choose", "房间", room),
         Field("type", "姓名", name),
         Field("type", "证件号码", id_number),
-        Field("choose", "民族", "汉族"),
-        Field("type", "户籍地址", "湖南省长沙市芙蓉区五一路1号"),
         Field("type", "联系电话", "138 0013 8000"),
         Field("choose", "居住事由", "务工"),
-        Field("date", "入住日期", moved_in or date.today() - timedelta(days=3)),
     ]
+    if moved_in is not None:
+        fields.append(Field("date", "入住日期", moved_in))
+    return fields
 
 
 def settle(page: Page, *, timeout_ms: float = PAGE_TIMEOUT_MS) -> None:
@@ -133,7 +135,7 @@ def enter_date(page: Page, label: str, day: date) -> None:
     page.keyboard.press("Tab")
 
 
-_SYNC_FILL: dict[str, Callable[[Page, str, Any], None]] = {
+FILL: dict[str, Callable[[Page, str, Any], None]] = {
     "type": type_into,
     "choose": choose,
     "date": enter_date,
@@ -159,7 +161,7 @@ def fill_tenant_form(
     page.get_by_role("button", name="我住在这里").click(timeout=timeout_ms)
     expect(page.get_by_role("heading", name="居住登记：我住在这里")).to_be_visible(timeout=timeout_ms)
     for field in tenant_form(room=room, name=name, id_number=id_number, moved_in=moved_in):
-        _SYNC_FILL[field.how](page, field.label, field.value)
+        FILL[field.how](page, field.label, field.value)
     page.get_by_text(CONSENT).click()
 
 

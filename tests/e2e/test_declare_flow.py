@@ -1,15 +1,32 @@
 """From a scanned plate link to a tenant's receipt, in a real browser: the plate page, "我住在这里",
-the form filled as a phone user would, the receipt code, then the receipt opened with it."""
+the form filled as a phone user would, the receipt code, then the receipt opened with it; and a
+half-filled form that comes back after a reload and a language switch."""
 
 from __future__ import annotations
 
 import re
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from shared.core.db import make_engine
+from shared.models import FormDraft
 from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
-from tests.e2e.steps import PAGE_TIMEOUT_MS, PHONE, declare_as_tenant, plate_with_rooms
+from tests.e2e.steps import (
+    CONSENT,
+    FILL,
+    PAGE_TIMEOUT_MS,
+    PHONE,
+    declare_as_tenant,
+    plate_with_rooms,
+    plates_with_rooms,
+    settle,
+    submit_declaration,
+    tenant_form,
+    wait_for_plate_page,
+)
 from tests.factories import make_id_number
 
 
@@ -26,3 +43,44 @@ def test_a_tenant_declares_from_the_plate_and_opens_the_receipt(page: Page, port
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_role("heading", name=re.compile("^状态: "))).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_text(f"回执码 {receipt_code[:5]} {receipt_code[5:]}")).to_be_visible()
+
+
+def test_a_half_filled_form_survives_a_reload_and_a_language_switch(page: Page, portal: RunningApp) -> None:
+    """WeChat's browser reloads the page when its user goes to a chat to copy an ID number."""
+    code, room = plates_with_rooms(portal.database_url, limit=2)[1]
+    number = make_id_number("430102", "19920304", "021")
+    page.set_viewport_size(PHONE)
+    page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page)
+    page.get_by_role("button", name="我住在这里").click()
+    half = tenant_form(room=room, name="王芳", id_number=number)[:3]  # room, name, number
+    for field in half:
+        FILL[field.how](page, field.label, field.value)
+    settle(page)
+    expect(page).to_have_url(re.compile(r"[?&]d=[A-Za-z0-9_-]{22}"), timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_text("出生日期 1992-03-04")).to_be_visible()
+
+    page.reload()
+    expect(page.get_by_label("姓名", exact=True)).to_have_value("王芳", timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_label("证件号码", exact=True)).to_have_value(number)
+    expect(page.get_by_text("户籍地区 湖南省 芙蓉区")).to_be_visible()
+
+    page.get_by_text("English", exact=True).click()
+    expect(page.get_by_label("Name", exact=True)).to_have_value("王芳", timeout=PAGE_TIMEOUT_MS)
+    page.get_by_text("中文", exact=True).click()
+    expect(page.get_by_label("姓名", exact=True)).to_have_value("王芳", timeout=PAGE_TIMEOUT_MS)
+
+    for field in tenant_form(room=room, name="王芳", id_number=number)[3:]:
+        FILL[field.how](page, field.label, field.value)
+    page.get_by_text(CONSENT).click()
+    submit_declaration(page)
+    assert drafts(portal.database_url) == 0
+    expect(page).not_to_have_url(re.compile(r"[?&]d="))
+
+
+def drafts(database_url: str) -> int:
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        count = session.scalar(select(func.count()).select_from(FormDraft)) or 0
+    engine.dispose()
+    return count
