@@ -92,6 +92,8 @@ _GROUP_LABELS: dict[str, tuple[str, str]] = {
     "landlord": ("房东", "Landlord"),
     "declarant": ("申报人", "Declarant"),
 }
+# "Phone number: …": the English validators name the field first, as they may word it.
+_NAMED_EN = re.compile(r"^[A-Z][\w ()'/-]{0,40}: (?=\S)")
 _PATH_PART = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
 
 
@@ -106,6 +108,16 @@ class FieldError:
 
     def message(self, lang: str = "zh") -> str:
         return self.message_en if lang.lower().startswith("en") else self.message_zh
+
+    def reason(self, lang: str = "zh") -> str:
+        """The problem without the field's own name in front (`不能为空`, `This field is required`),
+        for a summary that names the field by its place on the form (`租客2 · 房间`): the shared
+        validators put the name first, so it would be said twice."""
+        if lang.lower().startswith("en"):
+            rest = _NAMED_EN.sub("", self.message_en, count=1)
+            return rest[:1].upper() + rest[1:]
+        rest = self.message_zh.removeprefix(label_of(self.field)[0]).lstrip("：:")
+        return rest or self.message_zh
 
 
 class FormErrors(DomainError):
