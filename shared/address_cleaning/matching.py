@@ -35,7 +35,7 @@ from shared.address_cleaning.index import (
 )
 from shared.address_cleaning.normalise import normalise
 from shared.address_cleaning.numbers import AddressParts, PlateNumber, read_address
-from shared.address_cleaning.similarity import char_grams, edits_to_ending
+from shared.address_cleaning.similarity import edits_to_ending, query_grams
 
 __all__ = ["AddressMatcher", "Candidate", "MatchResult", "PlateRow", "build_matcher", "index_fingerprint"]
 
@@ -174,12 +174,12 @@ class AddressMatcher(PlateIndex):
         """Streets within a few edits of the head's ending, and the length of the closest name."""
         window = head[-(self.key_lengths[0] + 2) :] if self.key_lengths else ""
         weights: dict[str, float] = defaultdict(float)
-        for gram in char_grams(window) if window else ():
+        for gram in query_grams(window) if window else ():
             entry = self.grams.get(gram)
             if entry is not None:
                 for key in entry[0]:
                     weights[key] += entry[1] / self.key_weights[key]
-        shortlist = heapq.nsmallest(MAX_FUZZY_KEYS, weights, key=lambda k: (-weights[k], k))
+        shortlist = heapq.nlargest(MAX_FUZZY_KEYS, weights, key=weights.__getitem__)
         hits: list[StreetHit] = []
         closest = (len(head) + 1.0, 0)  # (edits, name length)
         present = set(window)

@@ -26,7 +26,7 @@ _SMALL = f"(?:\\d{{1,3}}|[{NUMERAL_CHARS}]{{1,4}})(?![{_UNIT_WORDS}])"
 _SUB = rf"(?:(?:之|附|-) ?(?P<sub>{_SMALL}) ?(?P<hao2>号)?)"
 # The door number: digits or numerals, 号 before or after the sub-number, or no 号 at all.
 _NUMBER = re.compile(
-    rf"(?P<base>(?<!\d)\d{{1,5}}+(?!\d)|[{NUMERAL_CHARS}]{{1,8}}+)(?![{_UNIT_WORDS}])"
+    rf"(?P<base>(?<![\d{_UNIT_WORDS}])\d{{1,5}}+(?!\d)|[{NUMERAL_CHARS}]{{1,8}}+)(?![{_UNIT_WORDS}])"
     rf" ?(?P<hao1>号)?(?: ?{_SUB})?"
 )
 _DB_NUMBER = re.compile(r"(\d+)(?:之(.+))?$")
@@ -97,12 +97,11 @@ def read_address(text: str) -> list[AddressParts]:
                 return readings[:MAX_READINGS]
         elif match.group("base").isdigit():
             bare_digits = bare_digits or match
-        elif text[match.end("base") :][:1] in ("", " "):
+            bare_numerals = None  # 黎滘十巷六 4: numerals before a number belong to the street
+        elif match.group(0).endswith(" ") or text[match.end() :][:1] in ("", " "):
             bare_numerals = bare_numerals or match  # only at the end, or before a space and unit
-    for bare in (bare_digits, bare_numerals):
-        if bare is not None and (readings := _readings(text, bare)):
-            return readings[:MAX_READINGS]
-    return [AddressParts(compact(text), None, "")]
+    readings = [r for bare in (bare_digits, bare_numerals) if bare is not None for r in _readings(text, bare)]
+    return readings[:MAX_READINGS] or [AddressParts(compact(text), None, "")]
 
 
 def split_address(text: str) -> AddressParts:
