@@ -27,8 +27,9 @@ from shared.core.validate_text import typed_text
 from shared.declarations.labels import OFFICER_STATUS_LABELS
 from shared.declarations.store import EventAction, add_event, payload_of
 from shared.models import Building, Declaration, DeclarationEvent, DeclarationStatus, Role, Room
-from shared.review.apply import ApplyOutcome, apply_declaration
+from shared.review.apply import apply_declaration
 from shared.review.detail import ReviewDetail, flatten, get_detail, is_pii, open_for_review
+from shared.review.outcome import ApplyOutcome
 from shared.review.queue import QueueFilters, clean_candidates
 from shared.review.states import PENDING_STATES, REVIEWABLE_STATES
 from shared.self_service.receipt_view import room_ids_of
