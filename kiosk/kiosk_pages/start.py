@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kiosk import state
-from kiosk.kiosk_pages.resident import queue_scan
+from kiosk.screens.resident import queue_scan
 from kiosk.widgets import SCAN_KEY, scan_field
 from portal.ui.i18n import t
 from shared.gate.gates import GateView
