@@ -124,7 +124,7 @@ def _declare_every_residence(engine: Engine) -> int:
     return written
 
 
-def _residences(session: Session) -> Iterator[Sequence[Row[Any]]]:
+def _residences(session: Session) -> Iterator[Sequence[Row[*tuple[Any, ...]]]]:
     """Current residences with their person and plate, as plain rows, a chunk at a time."""
     query = (
         select(
@@ -150,7 +150,7 @@ def _residences(session: Session) -> Iterator[Sequence[Row[Any]]]:
         yield rows
 
 
-def _payload(row: Row[Any], *, check: bool = False) -> dict[str, Any]:
+def _payload(row: Row[*tuple[Any, ...]], *, check: bool = False) -> dict[str, Any]:
     """What the tenant form would have sent for this resident in this room: the dictionary
     `to_payload` makes, built directly (its `asdict` would be a third of the time here).
     `check` compares the two once."""
