@@ -89,10 +89,14 @@ class RowBar:
         self.bars.close()
 
 
+def width_of(text: str) -> int:
+    """Columns `text` takes in a terminal, where a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def pad(text: str, width: int) -> str:
     """Left-align in a terminal, where a Chinese character takes two columns."""
-    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(width - shown, 0)
+    return text + " " * max(width - width_of(text), 0)
 
 
 def fail(message_zh: str, message_en: str) -> None:

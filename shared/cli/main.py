@@ -3,14 +3,15 @@
 Every command applies the migrations first, so a new release needs no separate upgrade
 step. A refusal by the rules prints its Chinese and English message and exits non-zero,
 never a traceback; so does a database that cannot be reached. This file has the set-up
-commands; shared.cli.records the record commands, shared.cli.maintenance backup, restore and
-key rotation, and shared.cli.common what they share.
+commands; shared.cli.accounts staff accounts, shared.cli.places the grids, shared.cli.records
+the record commands, shared.cli.maintenance backup, restore and key rotation, shared.cli.parser
+the bilingual help, and shared.cli.common what they share.
 """
 
 from __future__ import annotations
 
 import argparse
-import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -25,7 +26,6 @@ from shared.cli.common import (
     EXIT_OK,
     EXIT_REFUSED,
     StageBars,
-    actor,
     database_label,
     fail,
     first_line,
@@ -33,6 +33,7 @@ from shared.cli.common import (
     pad,
     url_of,
 )
+from shared.cli.parser import BilingualParser
 from shared.core.crypto import DecryptionError
 from shared.core.errors import DomainError
 
@@ -73,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
             "(check MENPAI_SECRET_KEY or data/secret.key)",
         )
         return EXIT_FAILED
+    except BrokenPipeError:  # `menpai grids | head`: the reader has all it wanted
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (the interpreter flushes it at exit)
+        return EXIT_OK
     except OSError as error:
         fail(f"文件或目录无法读写：{error}", f"A file or folder cannot be used: {error}")
         return EXIT_FAILED
@@ -82,51 +86,64 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = BilingualParser(
         prog="menpai",
         description="门牌 Menpai：数据库初始化、演示数据、账号、导入导出与门牌打印 / "
         "set up the database, demo data, staff accounts, imports, exports and plate sheets.",
         epilog="数据库由环境变量 DATABASE_URL 指定（默认 data/menpai.db）/ DATABASE_URL picks the database "
         "(default: data/menpai.db).",
     )
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    commands = parser.add_subparsers(title="命令 / commands", metavar="COMMAND")
 
-    init = commands.add_parser(
-        "init", help="创建数据目录、主密钥并升级数据库 / create data dir, master secret, migrate the database"
-    )
-    init.set_defaults(handler=_cmd_init)
+    commands.add_parser(
+        "init",
+        help="创建数据目录、主密钥并升级数据库 / create data dir, master secret, migrate the database",
+        description="可重复运行 / safe to run again.",
+    ).set_defaults(handler=_cmd_init)
 
-    demo = commands.add_parser("demo", help="生成麻涌镇演示数据 / build the Mayong demo town")
-    demo.add_argument(
-        "--scale", choices=("small", "town"), default="small", help="small: for tests; town: full size"
+    demo = commands.add_parser(
+        "demo",
+        help="生成麻涌镇演示数据 / build the Mayong demo town",
+        description="数据库已有数据时拒绝（可加 --if-empty）/ refused when the database holds data "
+        "(unless --if-empty).",
     )
-    demo.add_argument("--seed", type=int, default=2026, help="same seed, same town (default 2026)")
     demo.add_argument(
-        "--if-empty", action="store_true", help="do nothing (exit 0) when the database already holds data"
+        "--scale",
+        choices=("small", "town"),
+        default="small",
+        help="small：测试用小镇；town：全镇规模 / small: for tests; town: full size",
+    )
+    demo.add_argument(
+        "--seed",
+        type=int,
+        default=2026,
+        help="相同种子生成相同小镇（默认 2026）/ same seed, same town (default 2026)",
+    )
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="数据库已有数据时什么也不做（退出码 0）/ do nothing (exit 0) when the database holds data",
     )
     demo.set_defaults(handler=_cmd_demo)
 
-    accounts = commands.add_parser("demo-accounts", help="列出演示账号 / list the demo accounts")
-    accounts.set_defaults(handler=_cmd_demo_accounts)
+    commands.add_parser(
+        "demo-accounts",
+        help="列出演示账号 / list the demo accounts",
+        description="只列出本数据库中存在的演示账号 / only those present in this database.",
+    ).set_defaults(handler=_cmd_demo_accounts)
 
-    user = commands.add_parser("user", help="工作人员账号 / staff accounts").add_subparsers(
-        title="user commands", metavar="ACTION", required=True
-    )
-    add = user.add_parser("add", help="添加账号 / add a staff account")
-    add.add_argument("username")
-    add.add_argument("--role", required=True, choices=("officer", "supervisor", "admin"))
-    add.add_argument(
-        "--grids", default="", help="comma-separated grid codes an officer answers for, e.g. G1,G2"
-    )
-    add.add_argument("--display-name", default="", help="name shown in the portal (default: the username)")
-    add.add_argument(
-        "--password-stdin", action="store_true", help="read the password from the first line of stdin"
-    )
-    add.set_defaults(handler=_cmd_user_add)
+    from shared.cli.accounts import add_account_commands  # user add
 
-    from shared.cli.records import add_record_commands  # import, export, plates, match, recheck
+    add_account_commands(commands)
+    from shared.cli.places import add_place_commands  # grids
+
+    add_place_commands(commands)
+    from shared.cli.records import add_record_commands  # import, export, plates
 
     add_record_commands(commands)
+    from shared.cli.checks import add_check_commands  # match, recheck
+
+    add_check_commands(commands)
     from shared.cli.maintenance import add_maintenance_commands  # backup, restore, rotate-key
 
     add_maintenance_commands(commands)
@@ -190,57 +207,7 @@ def _cmd_demo_accounts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_user_add(args: argparse.Namespace) -> int:
-    from shared.models import Grid, Role
-    from shared.staff.accounts import create_user
-
-    engine = open_database()
-    grids = list(dict.fromkeys(g.strip() for g in args.grids.split(",") if g.strip()))
-    with Session(engine) as session:
-        known = set(session.scalars(select(Grid.code).where(Grid.code.in_(grids)))) if grids else set()
-        unknown = [g for g in grids if g not in known]
-        if unknown:
-            raise DomainError(f"网格不存在：{'、'.join(unknown)}", f"No such grid: {', '.join(unknown)}")
-        password = _read_password(args.password_stdin)
-        user = create_user(
-            session,
-            username=args.username,
-            password=password,
-            role=Role(args.role),
-            grid_codes=grids,
-            display_name=args.display_name,
-            actor=actor(),
-        )
-        session.commit()
-        print(
-            f"已创建账号 created user {user.username} ({user.role.value}; grids: {', '.join(grids) or '-'})"
-        )
-    if args.role == "officer" and not grids:
-        print(
-            "注意：该网格员未分配网格 / note: this officer has no grids and will see an empty queue",
-            file=sys.stderr,
-        )
-    return EXIT_OK
-
-
 # -- helpers -----------------------------------------------------------------------------------
-
-
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-        if not password:
-            raise DomainError("标准输入中没有密码", "No password on standard input")
-        return password
-    if not sys.stdin.isatty():
-        raise DomainError(
-            "没有终端可输入密码，请使用 --password-stdin",
-            "No terminal to type a password; use --password-stdin",
-        )
-    first = getpass.getpass("密码 Password: ")
-    if getpass.getpass("再次输入 Repeat password: ") != first:
-        raise DomainError("两次输入的密码不一致", "The passwords do not match")
-    return first
 
 
 def _is_populated(session: Session) -> bool:

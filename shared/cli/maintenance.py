@@ -20,29 +20,48 @@ def add_maintenance_commands(commands: Any) -> None:
     backup = commands.add_parser(
         "backup",
         help="加密备份整个数据库 / write an encrypted backup of the whole database",
-        description="SQLite: online backup; PostgreSQL: pg_dump. "
-        "Encrypted with the master secret's backup key.",
+        description="SQLite 在线备份；PostgreSQL 用 pg_dump；以主密钥派生的备份密钥加密。/ "
+        "SQLite: online backup; PostgreSQL: pg_dump. Encrypted with the master secret's backup key.",
     )
-    backup.add_argument("--out", required=True, metavar="FILE", help="the encrypted backup file to write")
+    backup.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="要写入的加密备份文件 / the encrypted backup file to write",
+    )
     backup.set_defaults(handler=_cmd_backup)
 
     restore = commands.add_parser(
         "restore",
         help="从加密备份恢复数据库 / restore the database from an encrypted backup",
-        description="Refuses a database that already holds records unless --force is given.",
+        description="数据库已有记录时拒绝，除非加 --force / refuses a database that already holds "
+        "records unless --force is given.",
     )
-    restore.add_argument("file", metavar="FILE")
-    restore.add_argument("--force", action="store_true", help="overwrite a database that holds records")
+    restore.add_argument("file", metavar="FILE", help="menpai backup 写出的文件 / a file menpai backup wrote")
+    restore.add_argument(
+        "--force", action="store_true", help="覆盖已有记录的数据库 / overwrite a database that holds records"
+    )
     restore.set_defaults(handler=_cmd_restore)
 
     rotate = commands.add_parser(
         "rotate-key",
         help="用新主密钥重新加密个人信息 / re-encrypt personal data under a new master secret",
-        description="Reads the new secret from FILE ('-' for stdin), never from the command line. "
+        description="新主密钥从文件读取（'-' 为标准输入），绝不从命令行读取；中断后可再次运行。/ "
+        "Reads the new secret from FILE ('-' for stdin), never from the command line. "
         "Safe to run again after an interruption.",
     )
-    rotate.add_argument("--new-secret-file", required=True, metavar="FILE")
-    rotate.add_argument("--batch", type=int, default=500, help="rows per transaction (default 500)")
+    rotate.add_argument(
+        "--new-secret-file",
+        required=True,
+        metavar="FILE",
+        help="首行为新主密钥的文件，'-' 即标准输入 / file whose first line is the new secret, '-' for stdin",
+    )
+    rotate.add_argument(
+        "--batch",
+        type=int,
+        default=500,
+        help="每个事务的行数（默认 500）/ rows per transaction (default 500)",
+    )
     rotate.set_defaults(handler=_cmd_rotate_key)
 
 

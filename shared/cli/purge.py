@@ -14,7 +14,8 @@ def add_purge_command(commands: Any) -> None:
     purge = commands.add_parser(
         "purge",
         help="删除过期的申报草稿和查询记录 / delete expired form drafts and receipt look-up counts",
-        description="Drafts untouched for 24 hours and failed receipt look-ups older than the "
+        description="24 小时未动的草稿，以及超过限流时段的失败查询；可由 cron 运行。/ "
+        "Drafts untouched for 24 hours and failed receipt look-ups older than the "
         "rate-limit windows. Safe to run from cron.",
     )
     purge.set_defaults(handler=_cmd_purge)

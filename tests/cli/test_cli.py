@@ -147,7 +147,7 @@ def test_user_add_with_password_on_stdin(
     ("argv", "password", "message"),
     [
         (["--role", "admin"], "short", "at least 10 characters"),
-        (["--role", "officer", "--grids", "NOPE"], PASSWORD, "No such grid: NOPE"),
+        (["--role", "officer", "--grids", "NOPE"], PASSWORD, "No such grid: “NOPE”"),
         (["--role", "admin"], "", "No password on standard input"),
     ],
 )
