@@ -27,7 +27,7 @@ from shared.core.db import session_scope
 from shared.core.errors import DomainError
 from shared.declarations.labels import KIND_LABELS
 from shared.models import Role, utcnow
-from shared.review.decisions import get_detail
+from shared.review.detail import get_detail
 
 staff = guard(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 lang = current_lang()

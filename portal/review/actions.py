@@ -14,17 +14,13 @@ from shared.core.db import session_scope
 from shared.core.errors import DomainError
 from shared.declarations.inputs import field_label
 from shared.models import DeclarationKind, DeclarationStatus, utcnow
-from shared.review.decisions import (
-    approve,
-    ask_correction,
-    bulk_approve,
-    record_visit,
-    reject,
-    reveal_personal_data,
-)
+from shared.review.bulk import bulk_approve
+from shared.review.decisions import approve, ask_correction, reject
 from shared.review.detail import ReviewDetail
 from shared.review.passes import StaffPassView, passes_for_review, revoke_pass_for_review
 from shared.review.queue import QueueFilters, clean_candidates
+from shared.review.reveal import reveal_personal_data
+from shared.review.visits import record_visit
 from shared.staff.auth import StaffIdentity
 
 CONFIRM_KEY = "review_queue.confirm"

@@ -1,4 +1,4 @@
-"""入屋核查·见到算数: the officer's decisions on a declaration, and revealing personal data.
+"""核实、不予通过、要求补正: the officer's decisions on a declaration.
 
 Every action opens the declaration through one permission check (an officer acts only in their
 own grids) and, when it changes the review state, checks the `row_version` the officer's page
@@ -10,36 +10,27 @@ holds the decision, the records it writes and the audit entry, and rolls all bac
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from shared.core.audit import record_audit
-from shared.core.clock import CHINA_TZ, local_today
-from shared.core.errors import DomainError, ValidationError
+from shared.core.clock import local_today
+from shared.core.errors import DomainError
 from shared.core.validate_text import typed_text
 from shared.declarations.labels import OFFICER_STATUS_LABELS
 from shared.declarations.store import EventAction, add_event, payload_of
-from shared.models import Building, Declaration, DeclarationEvent, DeclarationStatus, Role, Room
+from shared.models import Declaration, DeclarationEvent, DeclarationStatus
 from shared.review.apply import apply_declaration
-from shared.review.detail import ReviewDetail, flatten, get_detail, is_pii, open_for_review
+from shared.review.detail import open_for_review
 from shared.review.outcome import ApplyOutcome
-from shared.review.queue import QueueFilters, clean_candidates
-from shared.review.states import PENDING_STATES, REVIEWABLE_STATES
-from shared.self_service.receipt_view import room_ids_of
+from shared.review.states import REVIEWABLE_STATES
 from shared.self_service.receipts import request_correction
-from shared.staff.auth import StaffIdentity, require_role
+from shared.staff.auth import StaffIdentity
 
-# Administrators keep accounts and plates; reading people's documents is not their work.
-REVEAL_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 MAX_REASON_CHARS = 500
-MAX_VISIT_NOTE_CHARS = 1000
 
 
 class StaleItem(DomainError):
@@ -50,14 +41,6 @@ class StaleItem(DomainError):
             "该申报刚刚已被他人处理或修改，请刷新后重试。",
             "This item was just changed by someone else; reload it and try again.",
         )
-
-
-@dataclass(frozen=True)
-class BulkResult:
-    approved: int
-    skipped: int
-    approved_ids: tuple[int, ...] = ()
-    skipped_ids: tuple[int, ...] = ()
 
 
 def approve(
@@ -77,7 +60,7 @@ def approve(
         now=now,
         note=f"v{declaration.version}",
     )
-    _audit(session, staff, declaration, "declaration.approve", now, **outcome.__dict__)
+    audit_decision(session, staff, declaration, "declaration.approve", now, **outcome.__dict__)
     session.flush()
     return outcome
 
@@ -100,7 +83,7 @@ def reject(
     event = add_event(
         session, declaration, action=EventAction.REJECTED, actor=staff.username, now=now, note=text
     )
-    _audit(session, staff, declaration, "declaration.reject", now)
+    audit_decision(session, staff, declaration, "declaration.reject", now)
     session.flush()
     return event
 
@@ -126,116 +109,6 @@ def ask_correction(
         )
     except StaleDataError as exc:
         raise StaleItem() from exc
-
-
-def record_visit(
-    session: Session,
-    *,
-    declaration_id: int,
-    staff: StaffIdentity,
-    now: datetime,
-    visited_on: date,
-    seen_in_person: bool,
-    note: str = "",
-) -> DeclarationEvent:
-    """入屋核查: an on-site visit, in any state. 见到算数: only a visit where the people were
-    seen counts as the buildings' inspection (`Building.last_visited_at`, the 120-day work
-    list); one where nobody was seen is recorded but leaves that clock alone. A visit changes
-    no decision, so it needs no version token and two officers' visits are both kept."""
-    declaration = open_for_review(session, declaration_id=declaration_id, staff=staff)
-    if visited_on > local_today(now):
-        raise ValidationError("核查日期不能晚于今天", "Visit date: cannot be after today", field="visited_on")
-    text = typed_text(note, max_chars=MAX_VISIT_NOTE_CHARS, field="note", label=("备注", "Note"))
-    details = {"visited_on": visited_on.isoformat(), "seen_in_person": seen_in_person, "note": text}
-    event = add_event(
-        session,
-        declaration,
-        action=EventAction.VISITED,
-        actor=staff.username,
-        now=now,
-        note=json.dumps(details, ensure_ascii=False),
-    )
-    if seen_in_person:
-        visited_at = (
-            now if visited_on == local_today(now) else datetime.combine(visited_on, time(12), CHINA_TZ)
-        )
-        for building in _buildings_of(session, declaration):
-            if building.last_visited_at is None or building.last_visited_at < visited_at:
-                building.last_visited_at = visited_at
-    _audit(session, staff, declaration, "declaration.visit", now, visited_on=visited_on, seen=seen_in_person)
-    session.flush()
-    return event
-
-
-def bulk_approve(
-    session: Session,
-    *,
-    staff: StaffIdentity,
-    filters: QueueFilters,
-    now: datetime,
-    confirmed: Mapping[int, int] | None = None,
-) -> BulkResult:
-    """批量核实: approve every filtered item awaiting review that has no findings, each in its
-    own savepoint, so one that someone else changed meanwhile is skipped, not the batch.
-    `confirmed` (declaration id → row version) limits it to what the officer was shown."""
-    candidates = clean_candidates(session, staff=staff, filters=filters, now=now)
-    if confirmed is not None:
-        candidates = {i: v for i, v in candidates.items() if i in confirmed}
-    # Written first, and flushed: pysqlite opens no transaction for a SAVEPOINT, so a savepoint
-    # as the first statement would commit on release. The audit entry starts the transaction.
-    record_audit(
-        session,
-        actor=staff.username,
-        action="declaration.bulk_approve",
-        target_type="declaration",
-        target_id="*",
-        detail={"filters": {k: v for k, v in filters.__dict__.items() if v}, "candidates": len(candidates)},
-        at=now,
-    )
-    session.flush()
-    approved: list[int] = []
-    skipped: list[int] = []
-    for declaration_id, row_version in candidates.items():
-        expected = confirmed[declaration_id] if confirmed is not None else row_version
-        try:
-            with session.begin_nested():
-                approve(
-                    session, declaration_id=declaration_id, staff=staff, now=now, expected_version=expected
-                )
-        except DomainError:
-            skipped.append(declaration_id)
-        else:
-            approved.append(declaration_id)
-    if confirmed is not None:
-        skipped.extend(i for i in confirmed if i not in candidates)
-    return BulkResult(len(approved), len(skipped), tuple(approved), tuple(sorted(skipped)))
-
-
-def reveal_personal_data(
-    session: Session, *, declaration_id: int, staff: StaffIdentity, now: datetime, reason: str
-) -> dict[str, str]:
-    """查看完整证件号码和电话: the clear document numbers and phones of a declaration, by field
-    path (`person.id_number`, `family[0].phone`). Each reveal is in the audit log with who,
-    which fields and why."""
-    require_role(staff.role, *REVEAL_ROLES)
-    text = typed_text(
-        reason, max_chars=MAX_REASON_CHARS, field="reason", label=("查看原因", "Reason"), required=True
-    )
-    declaration = open_for_review(session, declaration_id=declaration_id, staff=staff)
-    values = {
-        path: str(value) for path, value in flatten(payload_of(declaration)).items() if is_pii(path) and value
-    }
-    record_audit(
-        session,
-        actor=staff.username,
-        action="pii.reveal",
-        target_type="declaration",
-        target_id=declaration.id,
-        detail={"fields": sorted(values), "reason": text, "version": declaration.version},
-        at=now,
-    )
-    session.flush()
-    return values
 
 
 def _claim(
@@ -264,16 +137,7 @@ def _claim(
         raise StaleItem() from exc
 
 
-def _buildings_of(session: Session, declaration: Declaration) -> list[Building]:
-    room_ids = room_ids_of(declaration.kind, payload_of(declaration))
-    if room_ids:
-        query = select(Building).join(Room, Room.building_id == Building.id).where(Room.id.in_(room_ids))
-    else:
-        query = select(Building).where(Building.plate_code == declaration.plate_code)
-    return list(session.scalars(query.distinct()))
-
-
-def _audit(
+def audit_decision(
     session: Session,
     staff: StaffIdentity,
     declaration: Declaration,
@@ -281,6 +145,7 @@ def _audit(
     now: datetime,
     **detail: Any,
 ) -> None:
+    """The audit entry of a decision or a visit: the version and state it left behind."""
     record_audit(
         session,
         actor=staff.username,
@@ -290,20 +155,3 @@ def _audit(
         detail={"version": declaration.version, "status": declaration.status.value, **detail},
         at=now,
     )
-
-
-__all__ = [
-    "PENDING_STATES",
-    "ApplyOutcome",
-    "BulkResult",
-    "ReviewDetail",
-    "StaleItem",
-    "approve",
-    "ask_correction",
-    "bulk_approve",
-    "get_detail",
-    "open_for_review",
-    "record_visit",
-    "reject",
-    "reveal_personal_data",
-]

@@ -31,18 +31,13 @@ from shared.models import (
     Severity,
 )
 from shared.review import apply as review_apply
-from shared.review.decisions import (
-    StaleItem,
-    approve,
-    ask_correction,
-    bulk_approve,
-    get_detail,
-    record_visit,
-    reject,
-    reveal_personal_data,
-)
+from shared.review.bulk import bulk_approve
+from shared.review.decisions import StaleItem, approve, ask_correction, reject
+from shared.review.detail import get_detail
 from shared.review.queue import QueueFilters, list_queue
+from shared.review.reveal import reveal_personal_data
 from shared.review.states import working_days_between
+from shared.review.visits import record_visit
 from shared.self_service.receipts import end_residence, open_receipt, resubmit
 from shared.self_service.submit import submit_organisation, submit_rental
 from shared.staff.auth import AccessDenied
