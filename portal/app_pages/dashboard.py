@@ -14,7 +14,8 @@ from portal.ui.i18n import t
 from portal.ui.staff import guard
 from shared.core.db import session_scope
 from shared.models import Role, utcnow
-from shared.reporting.dashboard import OFFICER_STANDARD, dashboard_figures, dashboard_xlsx
+from shared.reporting.dashboard import OFFICER_STANDARD, dashboard_figures
+from shared.reporting.dashboard_xlsx import dashboard_xlsx
 
 guard(Role.SUPERVISOR, Role.ADMIN)
 st.set_page_config(layout="wide")

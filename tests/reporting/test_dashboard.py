@@ -35,9 +35,9 @@ from shared.reporting.dashboard import (
     AreaFigures,
     DashboardFigures,
     dashboard_figures,
-    dashboard_xlsx,
     pending_declarations,
 )
+from shared.reporting.dashboard_xlsx import dashboard_xlsx
 from shared.review.decisions import approve, reject
 from shared.self_service.submit import submit_rental
 from shared.staff.accounts import create_user
