@@ -12,94 +12,31 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import BindParameter, Date, bindparam, select
 from sqlalchemy.orm import Session
 
 from shared.declarations.inputs import OrganisationInput
 from shared.declarations.store import open_payload
-from shared.models import (
-    Building,
-    Declaration,
-    DeclarationStatus,
-    DoorPlate,
-    Organisation,
-    Person,
-    RecordStatus,
-    Residence,
-    Room,
-    Street,
-)
+from shared.models import RecordStatus
 from shared.models.places import format_address
-from shared.places.plates import active_residence_filter
 from shared.rules.base import Declared, read_declared
+from shared.rules.facts import Occupant, OrganisationFacts, Owner, Residency, RoomFacts
+from shared.rules.lookup_queries import (
+    OCCUPANTS,
+    ORGANISATIONS,
+    PENDING_AT_PLATE,
+    PLATE_STATUS,
+    RESIDENCIES,
+    ROOM_FACTS,
+)
 
 log = logging.getLogger(__name__)
 
-# Declarations still waiting for an officer: what `recheck` re-runs and duplicates are sought in.
-PENDING_STATUSES = (
-    DeclarationStatus.RECEIVED,
-    DeclarationStatus.HAS_ISSUES,
-    DeclarationStatus.RESUBMITTED,
-    DeclarationStatus.CORRECTION_REQUESTED,
-)
 CHUNK = 500  # ids per IN (...): far below SQLite's and PostgreSQL's parameter limits
 
 K = TypeVar("K")
-
-
-@dataclass(frozen=True)
-class Owner:
-    """A building's recorded owner: a person (by blind index) or an organisation (the names of
-    its legal representative and manager, who may let its rooms)."""
-
-    person_index: str | None = None
-    org_people: frozenset[str] = frozenset()
-
-    @property
-    def is_recorded(self) -> bool:
-        return self.person_index is not None or bool(self.org_people)
-
-
-@dataclass(frozen=True)
-class RoomFacts:
-    id: int
-    number: str
-    is_active: bool
-    area_m2: float | None
-    is_rental: bool
-    building_id: int
-    building_is_active: bool
-    building_use: str
-    plate_code: str
-    owner: Owner
-
-
-@dataclass(frozen=True)
-class Occupant:
-    """Someone with a current residence in a room."""
-
-    person_index: str
-    birth_date: date
-
-
-@dataclass(frozen=True)
-class Residency:
-    """A current residence of a person, with the address it is at."""
-
-    room_id: int
-    address: str
-    room_number: str
-
-
-@dataclass(frozen=True)
-class OrganisationFacts:
-    name: str
-    legal_rep: str
-    manager: str
 
 
 class Records:
@@ -186,14 +123,14 @@ class Records:
 
     def _load_plates(self, codes: Iterable[str]) -> None:
         for chunk in _missing(self._plates, codes):
-            found = dict(self.session.execute(_PLATE_STATUS, {"ids": chunk}).all())
+            found = dict(self.session.execute(PLATE_STATUS, {"ids": chunk}).all())
             for code in chunk:
                 status = found.get(code)
                 self._plates[code] = None if status is None else status is RecordStatus.ACTIVE
 
     def _load_rooms(self, room_ids: Iterable[int]) -> None:
         for chunk in _missing(self._rooms, room_ids):
-            rows = self.session.execute(_ROOM_FACTS, {"ids": chunk}).all()
+            rows = self.session.execute(ROOM_FACTS, {"ids": chunk}).all()
             for room_id in chunk:
                 self._rooms[room_id] = None
             for row in rows:
@@ -218,7 +155,7 @@ class Records:
     def _load_occupants(self, room_ids: Iterable[int]) -> None:
         for chunk in _missing(self._occupants, room_ids):
             found: dict[int, list[Occupant]] = defaultdict(list)
-            for room_id, index, born in self.session.execute(_OCCUPANTS, {"ids": chunk, "today": self.today}):
+            for room_id, index, born in self.session.execute(OCCUPANTS, {"ids": chunk, "today": self.today}):
                 found[room_id].append(Occupant(index, born))
             for room_id in chunk:
                 self._occupants[room_id] = tuple(found.get(room_id, ()))
@@ -227,7 +164,7 @@ class Records:
         for chunk in _missing(self._residencies, indexes):
             found: dict[str, list[Residency]] = defaultdict(list)
             for index, room_id, room_number, plate_number, street in self.session.execute(
-                _RESIDENCIES, {"ids": chunk, "today": self.today}
+                RESIDENCIES, {"ids": chunk, "today": self.today}
             ):
                 found[index].append(Residency(room_id, format_address(street, plate_number), room_number))
             for index in chunk:
@@ -237,7 +174,7 @@ class Records:
         for chunk in _missing(self._organisations, usccs):
             found = {
                 uscc: OrganisationFacts(name, legal_rep, manager)
-                for uscc, name, legal_rep, manager in self.session.execute(_ORGANISATIONS, {"ids": chunk})
+                for uscc, name, legal_rep, manager in self.session.execute(ORGANISATIONS, {"ids": chunk})
                 if uscc is not None
             }
             for uscc in chunk:
@@ -246,7 +183,7 @@ class Records:
     def _load_claims(self, plate_code: str) -> None:
         """Pending declarations at one plate (a room belongs to one plate, so a duplicate must be
         at the same plate); one that cannot be read is skipped, it gets its own rule_failed."""
-        for row in self.session.execute(_PENDING_AT_PLATE, {"plate": plate_code}):
+        for row in self.session.execute(PENDING_AT_PLATE, {"plate": plate_code}):
             try:
                 declared = read_declared(
                     declaration_id=row.id,
@@ -259,45 +196,6 @@ class Records:
                 continue
             self.add_claims(declared)
         self._claimed_plates.add(plate_code)
-
-
-# The look-ups run on every submission: built once, with bound parameters, so each run skips
-# building the statement and SQLAlchemy's compiled cache finds it at once.
-_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
-_TODAY: BindParameter[date] = bindparam("today", type_=Date)
-_PLATE_STATUS = select(DoorPlate.code, DoorPlate.status).where(DoorPlate.code.in_(_IDS))
-_ROOM_FACTS = (
-    select(
-        Room.id, Room.number, Room.status, Room.area_m2, Room.is_rental,
-        Building.id.label("building_id"), Building.status.label("building_status"),
-        Building.use, Building.plate_code, Building.owner_person_id, Building.owner_org_id,
-        Person.id_number_index.label("owner_index"), Organisation.legal_rep, Organisation.manager,
-    )
-    .join(Building, Room.building_id == Building.id)
-    .outerjoin(Person, Building.owner_person_id == Person.id)
-    .outerjoin(Organisation, Building.owner_org_id == Organisation.id)
-    .where(Room.id.in_(_IDS))
-)  # fmt: skip
-_OCCUPANTS = (
-    select(Residence.room_id, Person.id_number_index, Person.birth_date)
-    .join(Person, Residence.person_id == Person.id)
-    .where(Residence.room_id.in_(_IDS), active_residence_filter(_TODAY))
-)
-_RESIDENCIES = (
-    select(Person.id_number_index, Residence.room_id, Room.number, DoorPlate.number, Street.name)
-    .join(Residence, Residence.person_id == Person.id)
-    .join(Room, Residence.room_id == Room.id)
-    .join(Building, Room.building_id == Building.id)
-    .join(DoorPlate, Building.plate_code == DoorPlate.code)
-    .join(Street, DoorPlate.street_id == Street.id)
-    .where(Person.id_number_index.in_(_IDS), active_residence_filter(_TODAY))
-)
-_ORGANISATIONS = select(
-    Organisation.uscc, Organisation.name, Organisation.legal_rep, Organisation.manager
-).where(Organisation.uscc.in_(_IDS))
-_PENDING_AT_PLATE = select(Declaration.id, Declaration.kind, Declaration.payload_enc).where(
-    Declaration.plate_code == bindparam("plate"), Declaration.status.in_(PENDING_STATUSES)
-)
 
 
 def _missing(cache: Mapping[K, object], keys: Iterable[K]) -> Iterator[list[K]]:

@@ -32,7 +32,8 @@ from shared.models import Declaration, DeclarationVersion, Finding
 from shared.rules.base import Declared, RuleSettings, load_rule_settings, read_declared
 from shared.rules.changes import RECHECKED, Change, OldFinding, Seen, plan_change, write_changes
 from shared.rules.checks import RULES_ACTOR, build_check, evaluate
-from shared.rules.lookup import PENDING_STATUSES, Records
+from shared.rules.lookup import Records
+from shared.rules.lookup_queries import PENDING_STATUSES
 
 log = logging.getLogger(__name__)
 

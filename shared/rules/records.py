@@ -13,7 +13,7 @@ from shared.core.codes import label
 from shared.declarations.inputs import OrganisationInput, RentalInput, ResidenceInput
 from shared.models import Finding, Severity
 from shared.rules.base import INDUSTRIAL_USES, DeclarationCheck, Subject, finding
-from shared.rules.lookup import RoomFacts
+from shared.rules.facts import RoomFacts
 
 DWELLING_OWN_HOME = "01"  # 自购房屋
 DWELLING_RENTED = "02"  # 租赁房屋
