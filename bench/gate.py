@@ -27,7 +27,8 @@ from shared.core.db import make_engine
 from shared.core.migrate import upgrade_database
 from shared.demo import build_demo_town
 from shared.gate.gates import PLACE_COLUMNS, join_place, list_gates, place_of
-from shared.gate.passes import check_pass, issue_pass, pass_token
+from shared.gate.pass_check import check_pass
+from shared.gate.passes import issue_pass, pass_token
 from shared.models import Passage, Residence, Room
 
 TODAY = date(2026, 11, 25)

@@ -15,7 +15,7 @@ from shared.core.availability import is_database_unavailable
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
 from shared.gate.gates import GateDecision
-from shared.gate.passes import check_pass
+from shared.gate.pass_check import check_pass
 from shared.models import utcnow
 
 RETRY_SECONDS = 3

@@ -11,30 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.core.audit import record_audit
 from shared.core.clock import CHINA_TZ, local_today
-from shared.core.crypto import id_blind_index, mask_name
+from shared.core.crypto import id_blind_index
 from shared.core.errors import DomainError, ValidationError
 from shared.core.validate_text import typed_text
 from shared.declarations.store import payload_of
-from shared.gate.gates import (
-    PLACE_COLUMNS,
-    GateDecision,
-    GateReason,
-    GateView,
-    find_gate,
-    join_place,
-    log_passage,
-    person_pseudonym,
-    place_of,
-)
-from shared.gate.pass_tokens import PassKind, PassRef, pass_qr_png, read_pass_token, sign_pass
-from shared.gate.visitors import check_visitor_pass
+from shared.gate.pass_tokens import PassKind, pass_qr_png, sign_pass
 from shared.models import (
     Declaration,
     DeclarationKind,
@@ -42,14 +29,11 @@ from shared.models import (
     Person,
     Residence,
     ResidentPass,
-    Room,
 )
 from shared.places.plates import active_residence_filter
 
 __all__ = [
-    "GateDecision",
     "PassView",
-    "check_pass",
     "issue_pass",
     "latest_pass",
     "listed_residences",
@@ -82,7 +66,7 @@ def issue_pass(
     end of the planned stay when one is recorded and still ahead."""
     residence = session.get(Residence, residence_id)
     today = local_today(now)
-    if residence is None or not _is_active(residence.until, today):
+    if residence is None or not is_residence_active(residence.until, today):
         raise DomainError(
             "该居住登记已结束或不存在，不能签发通行码", "No current residence to issue a pass for"
         )
@@ -232,75 +216,6 @@ def revoke_pass(session: Session, *, pass_id: int, actor: str, reason: str, now:
     return resident_pass
 
 
-def check_pass(session: Session, *, gate_id: int, scanned: str, now: datetime) -> GateDecision:
-    """核验: decide on a scanned pass at a gate and log the passage (added; the caller commits)."""
-    gate = find_gate(session, gate_id)
-    if gate is None:
-        raise DomainError("本终端配置的门岗不存在", "The gate this kiosk is set up for does not exist")
-    ref = read_pass_token(scanned)
-    if ref is None:
-        decision, subject, visitor_id = GateDecision(False, GateReason.FORGED), None, None
-    elif ref.kind is PassKind.RESIDENT:
-        decision, subject = _check_resident(session, gate, ref, now)
-        visitor_id = None
-    else:
-        decision, subject, visitor_id = check_visitor_pass(session, gate, ref.id, now)
-    log_passage(
-        session,
-        gate_id=gate.id,
-        at=now,
-        allowed=decision.allowed,
-        reason=decision.reason,
-        subject_index=subject,
-        visitor_id=visitor_id,
-    )
-    return decision
-
-
-# One indexed query, built once: the pass, its residence, the person's name and where the home lies.
-_RESIDENT_PASS = join_place(
-    select(
-        ResidentPass.person_id,
-        ResidentPass.valid_from,
-        ResidentPass.valid_until,
-        ResidentPass.revoked_at,
-        Residence.until,
-        Person.name,
-        *PLACE_COLUMNS,
-    )
-    .select_from(ResidentPass)
-    .join(Residence, ResidentPass.residence_id == Residence.id)
-    .join(Person, ResidentPass.person_id == Person.id)
-    .join(Room, ResidentPass.room_id == Room.id)
-).where(ResidentPass.id == bindparam("pass_id"))
-
-
-def _check_resident(
-    session: Session, gate: GateView, ref: PassRef, now: datetime
-) -> tuple[GateDecision, str | None]:
-    row = session.execute(_RESIDENT_PASS, {"pass_id": ref.id}).first()
-    if row is None:  # signed by us, but no such pass here: treat as not ours
-        return GateDecision(False, GateReason.FORGED), None
-    values: tuple[Any, ...] = tuple(row)
-    person_id, valid_from, valid_until, revoked_at, until, name = values[:6]
-    place = place_of(values)
-    subject = person_pseudonym(person_id)
-    if revoked_at is not None:
-        reason = GateReason.REVOKED
-    elif not _is_active(until, local_today(now)):
-        reason = GateReason.MOVED_OUT
-    elif now < valid_from:
-        reason = GateReason.NOT_YET_VALID
-    elif now >= valid_until:
-        reason = GateReason.EXPIRED
-    elif not gate.admits(village_code=place.village_code, grid_code=place.grid_code):
-        reason = GateReason.OTHER_VILLAGE
-    else:
-        reason = GateReason.OK
-    allowed = reason is GateReason.OK
-    return GateDecision(allowed, reason, mask_name(name), place.label, valid_until), subject
-
-
-def _is_active(until: date | None, today: date) -> bool:
+def is_residence_active(until: date | None, today: date) -> bool:
     """A residence counts while it has no end date or ends after today (as `shared.places.plates`)."""
     return until is None or until > today

@@ -19,10 +19,10 @@ from shared.core.crypto import Keyring
 from shared.core.errors import DomainError, ValidationError
 from shared.declarations.inputs import FormErrors
 from shared.gate.gates import GateReason, person_pseudonym
+from shared.gate.pass_check import check_pass
 from shared.gate.pass_tokens import PassKind, read_pass_token, sign_pass
 from shared.gate.passages import PassageFilters, export_passages, list_passages
 from shared.gate.passes import (
-    check_pass,
     issue_pass,
     pass_for_receipt,
     pass_qr_png,

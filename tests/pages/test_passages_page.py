@@ -15,8 +15,9 @@ from streamlit.testing.v1 import AppTest
 
 from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.core.config import PROJECT_ROOT
+from shared.gate.pass_check import check_pass
 from shared.gate.passages import PassageFilters
-from shared.gate.passes import check_pass, issue_pass, pass_token
+from shared.gate.passes import issue_pass, pass_token
 from shared.models import AuditLog, PassageResult, Role, User, utcnow
 from shared.staff.accounts import create_user
 from shared.staff.auth import StaffIdentity
