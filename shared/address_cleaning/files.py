@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from shared.address_cleaning.matching import AddressMatcher, MatchResult, build_matcher
 from shared.core.errors import DomainError
 from shared.core.spreadsheets import FORMATS, Cell, write_table
-from shared.core.tables import Table, header_key, read_table
+from shared.core.table_columns import header_key
+from shared.core.tables import Table, read_table
 
 Progress = Callable[[int, int], None]
 

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from shared.core.codes import children, code_list, find_code
 from shared.core.errors import ValidationError
-from shared.core.tables import Column
+from shared.core.table_columns import Column
 from shared.core.validate import excerpt
 from shared.core.validate_phone import validate_phone
 from shared.core.validate_text import has_hidden_chars

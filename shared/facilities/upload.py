@@ -17,7 +17,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from shared.core.audit import record_file_import
-from shared.core.tables import match_columns, read_table, refuse
+from shared.core.table_columns import match_columns
+from shared.core.tables import read_table, refuse
 from shared.facilities.matching import KnownFacilities, PlateCache, apply_values, audit_update
 from shared.facilities.rows import COLUMNS, COLUMNS_BY_KEY, FacilityInput, parse_facility
 from shared.housing.cells import RowProblem

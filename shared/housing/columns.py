@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from shared.core.codes import code_list
-from shared.core.tables import Column
+from shared.core.table_columns import Column
 
 _USES = "、".join(f"{c.code} {c.zh}" for c in code_list("building_use"))
 _USES_EN = ", ".join(f"{c.code} {c.en}" for c in code_list("building_use"))

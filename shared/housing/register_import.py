@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from shared.core.audit import record_file_import
 from shared.core.errors import DomainError
-from shared.core.tables import match_columns, read_table
+from shared.core.table_columns import match_columns
+from shared.core.tables import read_table
 from shared.housing.columns import COLUMNS
 from shared.housing.import_report import ImportReport, RowError, Tally
 from shared.housing.records import HousingRun

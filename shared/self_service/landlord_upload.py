@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from shared.core.codes import code_list
 from shared.core.errors import DomainError, ValidationError
-from shared.core.tables import Column, TableRow, match_columns, read_table
+from shared.core.table_columns import Column, match_columns
+from shared.core.tables import TableRow, read_table
 from shared.core.validate import excerpt
 from shared.declarations.fields import code_or, required_date
 from shared.declarations.forms import validate_person

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shared.core.errors import DomainError, ValidationError
-from shared.core.tables import columns_markdown
+from shared.core.table_columns import columns_markdown
 from shared.facilities.records import FacilityView, list_facilities, retire_facility, update_facility
 from shared.facilities.rows import COLUMNS
 from shared.facilities.template import TEMPLATE_KEYS, facility_template

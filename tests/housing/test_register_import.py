@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from shared.core.crypto import decrypt
 from shared.core.errors import DomainError
-from shared.core.tables import columns_markdown
+from shared.core.table_columns import columns_markdown
 from shared.housing.people import find_person_by_id_number
 from shared.housing.register_import import COLUMNS, ImportReport, import_housing
 from shared.models import AuditLog, Base, Building, DoorPlate, Person, PersonCategory, RecordStatus, Room

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from shared.core.errors import DomainError
-from shared.core.tables import columns_markdown
+from shared.core.table_columns import columns_markdown
 from shared.declarations.forms import validate_rental
 from shared.declarations.store import payload_of
 from shared.models import DoorPlate, RecordStatus
