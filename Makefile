@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_SCALE ?= town
 
-.PHONY: run test lint install
+.PHONY: run test lint install shell
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 ## run: set up, create the SQLite demo town if there is none, start the portal (8501) and the kiosk (8502)
+# scripts/foreground gives the apps the terminal, so Ctrl-C stops them (exit 0) and not make.
 run: install
 	$(BIN)/menpai init
 	$(BIN)/menpai demo --scale $(DEMO_SCALE) --if-empty
-	./scripts/run-apps
+	$(BIN)/python scripts/foreground ./scripts/run-apps
+
+## shell: an interactive bash with .venv activated, where `menpai …` works as the README writes it
+shell: install
+	@printf '%s\n' '[ -f ~/.bashrc ] && . ~/.bashrc' '. "$(CURDIR)/$(BIN)/activate"' \
+	  'echo "已激活 .venv：可直接运行 menpai …，exit 退出 / .venv is active: run menpai …; exit to leave"' \
+	  >$(VENV)/menpai-shellrc
+	@exec bash --rcfile $(VENV)/menpai-shellrc -i
 
 lint: install
 	$(BIN)/ruff check .
