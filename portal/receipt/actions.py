@@ -28,7 +28,9 @@ from shared.declarations.inputs import RentalInput, declarant_document, from_pay
 from shared.models import DeclarationKind, utcnow
 from shared.places.plates import lookup_plate
 from shared.self_service.receipt_access import DOC_TAIL_CHARS, RECEIPT_PARAM
-from shared.self_service.receipts import ReceiptView, confirm_tenant, end_residence, open_receipt, resubmit
+from shared.self_service.receipt_view import ReceiptView
+from shared.self_service.receipts import open_receipt, resubmit
+from shared.self_service.residence_actions import confirm_tenant, end_residence
 
 OPENED, NOTICE, PREFILL = "receipt.opened", "receipt.notice", "receipt.prefill"
 CODE, TAIL = "receipt.code", "receipt.tail"

@@ -38,7 +38,8 @@ from shared.review.queue import QueueFilters, list_queue
 from shared.review.reveal import reveal_personal_data
 from shared.review.states import working_days_between
 from shared.review.visits import record_visit
-from shared.self_service.receipts import end_residence, open_receipt, resubmit
+from shared.self_service.receipts import open_receipt, resubmit
+from shared.self_service.residence_actions import end_residence
 from shared.self_service.submit import submit_organisation, submit_rental
 from shared.staff.auth import AccessDenied
 from tests.factories import (

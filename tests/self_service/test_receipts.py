@@ -32,13 +32,8 @@ from shared.self_service.receipt_access import (
     receipt_link,
     receipt_qr_png,
 )
-from shared.self_service.receipts import (
-    confirm_tenant,
-    end_residence,
-    open_receipt,
-    request_correction,
-    resubmit,
-)
+from shared.self_service.receipts import open_receipt, request_correction, resubmit
+from shared.self_service.residence_actions import confirm_tenant, end_residence
 from shared.self_service.submit import submit_organisation, submit_rental, submit_residence
 from tests.factories import (
     LANDLORD_ID,
