@@ -194,3 +194,24 @@ def _fail_if_data_changed(session: pytest.Session) -> None:
 # written into the working tree.
 settings.register_profile("menpai", database=None, derandomize=True, deadline=None)
 settings.load_profile("menpai")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """One line at the very end of the run naming the Debian packages whose absence skipped tests,
+    and how to install them: a `make test` without chromium, PostgreSQL or nginx must not pass for
+    a full run. Written at clean-up, so it comes after pytest's own summary and final count."""
+    missing: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = getattr(report, "longrepr", None)
+        reason = (str(longrepr[2]) if isinstance(longrepr, tuple) else str(longrepr)).casefold()
+        if "not installed" in reason or "apt-get install" in reason or "not found" in reason:
+            for package in ("chromium", "postgresql", "nginx"):
+                if package in reason:
+                    missing[package] = missing.get(package, 0) + 1
+    if missing:
+        counts = ", ".join(f"{package} ({n})" for package, n in missing.items())
+        line = (
+            f"因缺少软件包而跳过的测试 / tests skipped for want of: {counts} — "
+            f"sudo apt-get install {' '.join(missing)}"
+        )
+        config.add_cleanup(lambda: terminalreporter.write_line(line, yellow=True, bold=True))
