@@ -8,6 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from kiosk import state
+from portal.ui.builtin_text import replace_builtin_text
 from portal.ui.i18n import LANG_KEY, language_switch, t
 
 SCAN_KEY = "kiosk.scan"  # its container gets the class `st-key-kiosk-scan`
@@ -67,6 +68,7 @@ def kiosk_chrome() -> None:
     _, right = st.columns([3, 1])
     with right:
         language_switch(in_url=False)
+    replace_builtin_text()  # after the switch: in the language just chosen
 
 
 def scan_field(key: str, label: str, on_scan: Callable[[str], None]) -> None:

@@ -49,8 +49,8 @@ def builtin_text_css() -> str:
             for part, text in (("year", t("年", "yyyy")), ("month", t("月", "mm")), ("day", t("日", "dd")))
         ),
         _swap('[role="listbox"][data-empty="true"] [role="option"] span', t("没有匹配的选项", "No match")),
-        _swap('[role="option"][data-key="__select_all__"] span', t("全选", "Select all")),
-        _swap('[role="option"][data-key="__select_matches__"] span', t("选择全部匹配项", "Select matches")),
+        _swap('[role="option"][data-key="__select_all__"] > div', t("全选", "Select all")),
+        _swap('[role="option"][data-key="__select_matches__"] > div', t("选择全部匹配项", "Select matches")),
         _swap(
             '[data-testid="InputInstructions"] > span:first-child',
             t("按回车键确认", "Press Enter to apply"),

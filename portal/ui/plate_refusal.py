@@ -57,10 +57,12 @@ def show_home() -> None:
 
 
 def refuse_plate_link(token: str | None) -> None:
-    """Both languages: whoever opened a broken link may not have chosen theirs yet."""
+    """In the language chosen (the switch is at the top of the page, as everywhere)."""
     st.error(
-        "无法识别这个门牌链接：二维码可能已损坏、被篡改或输入有误。\n\n"
-        "This door-plate link is not valid: the QR code may be damaged, altered or mistyped."
+        t(
+            "无法识别这个门牌链接：二维码可能已损坏、被篡改或输入有误。",
+            "This door-plate link is not valid: the QR code may be damaged, altered or mistyped.",
+        )
     )
     search_button()
     with session_scope() as session:

@@ -58,7 +58,7 @@ def test_forged_plate_link_shows_the_refusal_and_the_search(page: Page, portal: 
     link = plate_link(code, portal_url=portal.url)
     forged = link[:-1] + ("A" if link[-1] != "A" else "B")
     page.goto(forged)
-    expect(page.get_by_text("This door-plate link is not valid")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_text("无法识别这个门牌链接", exact=False)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_text("按地址查找门牌")).to_be_visible()
 
 

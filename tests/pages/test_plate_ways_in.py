@@ -60,7 +60,7 @@ def test_forged_link_of_a_known_plate_offers_search_and_its_grid_officer(plate_c
     at = _portal(token[:-1] + ("A" if token[-1] != "A" else "B"))
     assert not at.exception
     text = _texts(at)
-    assert "This door-plate link is not valid" in text
+    assert "无法识别这个门牌链接" in text
     assert "陈超 138 0013 8000" in text and "麻涌派出所" in text
     assert "麻涌大道" not in text  # the address itself stays behind the signature
     assert SEARCH in {b.label for b in at.button}
