@@ -94,6 +94,13 @@ def normalise_number(text: str) -> str:
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in folded)
 
 
+def infer_id_type(number: str) -> str:
+    """The document type of a number given without one (a blank cell in an import): a number
+    with region code 810000, 820000 or 830000 is a 港澳台居民居住证 (GB 11643 layout, its region
+    code names Hong Kong, Macao or Taiwan); any other is taken as a resident identity card."""
+    return ID_HMT_RESIDENCE_PERMIT if normalise_number(number)[:6] in HMT_PERMIT_REGIONS else ID_RESIDENT
+
+
 def _is_ascii_digits(text: str) -> bool:
     # str.isdigit() is also true of ¹ and ፩, which int() cannot read.
     return text.isascii() and text.isdigit()

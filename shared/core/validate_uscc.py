@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from shared.core.checkdigits import USCC_ALPHABET, uscc_check_char
 from shared.core.errors import ValidationError
 from shared.core.validate_ids import normalise_number
@@ -28,13 +30,18 @@ USCC_ENTITY_TYPES = {
 }
 
 
+_DASHES = re.compile(r"[-‐‑‒–—－]")
+
+
 def _uscc_error(zh: str, en: str) -> ValidationError:
     return ValidationError(f"统一社会信用代码{zh}", f"Unified social credit code: {en}", field="uscc")
 
 
 def validate_uscc(code: str) -> str:
     """统一社会信用代码 (GB 32100), including the N… and Y… codes stdnum refuses."""
-    text = normalise_number(code)
+    # Cleaned like an identity number, and the dash people put after the 8th character
+    # (91441900-MA4UABCD1W, as printed on some licences) goes too: no USCC character is a dash.
+    text = _DASHES.sub("", normalise_number(code))
     if not text:
         raise _uscc_error("不能为空", "this field is required")
     if len(text) != 18:

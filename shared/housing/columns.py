@@ -39,7 +39,8 @@ COLUMNS: tuple[Column, ...] = (
            "as on the identity document"),
     Column("owner_id_type", "业主证件类型", "owner id type", False,
            ("证件类型", "产权人证件类型", "id type"),
-           "code or label of the document type; blank: 01 居民身份证"),
+           "code or label of the document type; blank: 01 居民身份证, or 02 港澳台居民居住证 for a number "
+           "starting 810000, 820000 or 830000"),
     Column("owner_id_number", "业主证件号码", "owner id number", True,
            ("业主身份证号", "业主身份证号码", "身份证号", "身份证号码", "证件号码", "产权人证件号码",
             "产权人身份证号", "owner id", "id number"),

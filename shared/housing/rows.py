@@ -16,7 +16,8 @@ from typing import TypeVar
 
 from shared.core.errors import ValidationError
 from shared.core.tables import TableRow
-from shared.core.validate import ID_RESIDENT, SEX_UNKNOWN, IdCheck, validate_id_number
+from shared.core.validate import SEX_UNKNOWN, IdCheck, validate_id_number
+from shared.core.validate_ids import infer_id_type
 from shared.core.validate_phone import validate_phone
 from shared.core.validate_text import validate_name
 from shared.housing.cells import (
@@ -104,7 +105,9 @@ def parse_row(
         "owner_name", lambda t: validate_name(required("owner_name", t), field="owner_name"), ""
     )
     id_type = attempt(
-        "owner_id_type", lambda t: read_code("owner_id_type", "id_type", t) if t else ID_RESIDENT, ""
+        "owner_id_type",
+        lambda t: read_code("owner_id_type", "id_type", t) if t else infer_id_type(cell("owner_id_number")),
+        "",
     )
     declared_birth = attempt("owner_birth_date", lambda t: read_birth_date(t, today), None)
     declared_sex = attempt("owner_sex", lambda t: read_code("owner_sex", "sex", t) if t else None, None)

@@ -26,6 +26,7 @@ from shared.core.errors import DomainError, ValidationError
 from shared.core.table_columns import Column, match_columns
 from shared.core.tables import TableRow, read_table
 from shared.core.validate import excerpt
+from shared.core.validate_ids import infer_id_type
 from shared.declarations.fields import code_or, required_date
 from shared.declarations.forms import validate_person
 from shared.declarations.inputs import MOVE_IN_AHEAD, FormErrors, TenantInput
@@ -53,7 +54,8 @@ COLUMNS: tuple[Column, ...] = (
             "汉, 壮, … (blank for foreign nationals)"),
     _column("birth_date", "出生日期", "birth date", False, ("date of birth",),
             "YYYY-MM-DD; blank: read from the identity number"),
-    _column("id_type", "证件类型", "document type", False, ("id type",), "blank: 居民身份证"),
+    _column("id_type", "证件类型", "document type", False, ("id type",),
+            "blank: 居民身份证, or 港澳台居民居住证 for a number starting 810000, 820000 or 830000"),
     _column("id_number", "证件号码", "document number", True, ("身份证号", "身份证号码", "id number"),
             "format the Excel column as text"),
     _column("nationality", "国籍", "nationality", False, (), "needed for passports, e.g. VNM or 越南"),
@@ -190,6 +192,8 @@ def _read_row(
 
     room_id = _room(cell("room_number"), cell("building_name"), rooms, problems)
     raw = {key: cell(key) for key in _PERSON_KEYS}
+    if not raw["id_type"]:  # a blank type is read from the number: 810000… is an HMT permit
+        raw["id_type"] = infer_id_type(raw["id_number"])
     numeric = headers.get("id_number") in row.numeric
     mangled = bool(_EXCEL_NUMBER.fullmatch(raw["id_number"])) or (numeric and len(raw["id_number"]) >= 16)
     if mangled:

@@ -24,6 +24,7 @@ from shared.core.errors import DomainError
 from shared.core.tables import Table, read_table
 from shared.core.validate_text import has_hidden_chars
 from shared.facilities.upload import import_facilities
+from shared.housing.people import find_person_by_id_number
 from shared.housing.register_import import import_housing
 from shared.models import Base, Building, DoorPlate, Facility, Person, RecordStatus, Room
 from shared.self_service.landlord_upload import parse_tenant_upload
@@ -426,3 +427,37 @@ def test_a_control_character_deep_in_a_tenant_csv_is_its_rows_problem(
     result = parse_upload(session, rental_plate, table_csv(rows), "deep.csv")
     assert [(e.line, e.column) for e in result.errors] == [(3, column)]
     assert [t.person.name for t in result.tenants] == ["王强"]
+
+
+HMT_REGIONS = ("810000", "820000", "830000")
+OWNER_DOCUMENTS = st.tuples(
+    st.sampled_from([*HMT_REGIONS, "441900", "430102"]),
+    st.dates(date(1930, 1, 1), date(2005, 12, 31)),
+    st.integers(0, 999),
+    st.sampled_from(["blank", "right", "wrong"]),
+)
+
+
+@given(st.lists(OWNER_DOCUMENTS, min_size=1, max_size=5))
+@DB_SETTINGS
+def test_a_housing_register_reads_a_blank_document_type_from_the_number_and_refuses_a_wrong_one(
+    session: Session, housing_plates: None, owners: list[tuple[str, date, int, str]]
+) -> None:
+    """Blank: 港澳台居民居住证 (02) for region 810000/820000/830000, else 居民身份证 (01); a type
+    that contradicts the number is that row's problem, on the number's column."""
+    rows, expected = [], []
+    for index, (region, born, sequence, typed) in enumerate(owners):
+        number = make_id_number(region, born.strftime("%Y%m%d"), f"{sequence:03d}")
+        right = "02" if region in HMT_REGIONS else "01"
+        cell = {"blank": "", "right": right, "wrong": "01" if right == "02" else "02"}[typed]
+        rows.append(housing_row(楼栋名称=f"{index + 1}栋", 业主证件类型=cell, 业主证件号码=number))
+        expected.append((number, right, typed != "wrong"))
+    with rolled_back(session):
+        report = import_register(session, table_csv(rows), "register.csv")
+        assert report.rows_imported == sum(ok for _, _, ok in expected)
+        refused = {i + 2 for i, (_, _, ok) in enumerate(expected) if not ok}
+        assert {(e.line, e.column) for e in report.errors} == {(line, "业主证件号码") for line in refused}
+        for number, right, ok in expected:
+            if ok:
+                person = find_person_by_id_number(session, id_type=right, id_number=number)
+                assert person is not None and person.birth_date is not None

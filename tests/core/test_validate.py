@@ -377,6 +377,8 @@ PUBLIC_INSTITUTION = uscc("12441900456789012")
         (OTHER_AUTHORITY, OTHER_AUTHORITY),
         (PUBLIC_INSTITUTION, PUBLIC_INSTITUTION),
         (f"  {ENTERPRISE[:8].lower()} {ENTERPRISE[8:].lower()} ", ENTERPRISE),
+        (f"{ENTERPRISE[:8]}-{ENTERPRISE[8:]}", ENTERPRISE),  # as printed on some licences
+        (f"{ENTERPRISE[:8]} － {ENTERPRISE[8:].lower()}", ENTERPRISE),
     ],
 )
 def test_valid_uscc_is_normalised(raw: str, expected: str) -> None:

@@ -408,3 +408,50 @@ def test_numbers_only_plate_code_hints_at_excel_dropping_zeros(
 ) -> None:
     report = run(session, csv_bytes([good(门牌编码="10010001")]))
     assert "leading zeros" in report.errors[0].message_en and "文本格式" in report.errors[0].message_zh
+
+
+HK_ID = make_id_number("810000", "19800101", "011")  # 港澳台居民居住证 numbers: GB 11643 layout
+MACAO_ID = make_id_number("820000", "19850202", "022")
+TAIWAN_ID = make_id_number("830000", "19900303", "033")
+
+
+def test_a_blank_document_type_with_a_hong_kong_macao_or_taiwan_region_is_a_residence_permit(
+    session: Session, plates: dict[str, DoorPlate]
+) -> None:
+    rows = [
+        good(楼栋名称="1栋", 业主证件类型="", 业主证件号码=HK_ID),
+        good(楼栋名称="2栋", 业主证件类型="", 业主证件号码=f" {MACAO_ID[:6]} {MACAO_ID[6:]}"),
+        good(楼栋名称="3栋", 业主证件类型="", 业主证件号码=TAIWAN_ID.lower()),
+        good(楼栋名称="4栋", 业主证件类型=""),  # 441900…: a resident identity card
+    ]
+    report = run(session, csv_bytes(rows))
+    assert report.errors == [] and report.rows_imported == 4
+    owners = {decrypt(p.id_number_enc): p for p in session.scalars(select(Person))}
+    assert {n: (p.id_type, p.nationality, p.category) for n, p in owners.items()} == {
+        HK_ID: ("02", "HKG", PersonCategory.FOREIGN),
+        MACAO_ID: ("02", "MAC", PersonCategory.FOREIGN),
+        TAIWAN_ID: ("02", "TWN", PersonCategory.FOREIGN),
+        OWNER_ID: ("01", "CHN", PersonCategory.LOCAL),
+    }
+    assert owners[TAIWAN_ID].birth_date == date(1990, 3, 3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "number", "zh", "en"),
+    [
+        ("居民身份证", HK_ID, "地址码810000属于港澳台居民居住证，请选择该证件类型",
+         "region code 810000 belongs to residence permits for Hong Kong, Macao and Taiwan residents"),
+        ("01", TAIWAN_ID, "地址码830000属于港澳台居民居住证", "choose that document type"),
+        ("港澳台居民居住证", OWNER_ID, "港澳台居民居住证号码以810000、820000或830000开头",
+         "starts with 810000, 820000 or 830000"),
+    ],
+)  # fmt: skip
+def test_a_typed_document_type_that_contradicts_the_number_is_refused_with_the_reason(
+    session: Session, plates: dict[str, DoorPlate], typed: str, number: str, zh: str, en: str
+) -> None:
+    report = run(session, csv_bytes([good(业主证件类型=typed, 业主证件号码=number)]))
+    assert report.rows_imported == 0
+    [error] = report.errors
+    assert (error.line, error.column) == (2, "业主证件号码")
+    assert zh in error.message_zh and en in error.message_en
+    assert session.scalars(select(Person)).all() == []

@@ -194,3 +194,33 @@ def test_an_upload_to_a_retired_plate_is_refused(session: Session, plate: DoorPl
     session.commit()
     with pytest.raises(DomainError, match="retired"):
         parse(session, plate, table_csv([row()]))
+
+
+HK_TENANT = make_id_number("810000", "19920505", "017")  # 港澳台居民居住证: GB 11643 layout
+
+
+def test_a_blank_document_type_with_a_hong_kong_region_is_a_residence_permit(
+    session: Session, plate: DoorPlate
+) -> None:
+    rows = [
+        row(**{"证件类型": "", "证件号码": HK_TENANT, "户籍地址": "", "民族": ""}),
+        row(**{"房号": "302", "姓名": "李娜", "性别": "", "证件类型": "", "证件号码": LI}),
+    ]
+    result = parse(session, plate, table_csv(rows))
+    assert result.errors == ()
+    assert [(t.person.id_number, t.person.id_type, t.person.nationality) for t in result.tenants] == [
+        (HK_TENANT, "02", "HKG"),
+        (LI, "01", "CHN"),
+    ]
+    assert result.tenants[0].person.birth_date == date(1992, 5, 5)
+
+
+def test_a_typed_document_type_that_contradicts_the_number_is_refused_with_the_reason(
+    session: Session, plate: DoorPlate
+) -> None:
+    result = parse(session, plate, table_csv([row(**{"证件类型": "居民身份证", "证件号码": HK_TENANT})]))
+    assert result.tenants == ()
+    [error] = result.errors
+    assert (error.line, error.column) == (2, "证件号码")
+    assert "地址码810000属于港澳台居民居住证，请选择该证件类型" in error.message_zh
+    assert "belongs to residence permits for Hong Kong, Macao and Taiwan residents" in error.message_en
