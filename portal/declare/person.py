@@ -28,6 +28,7 @@ from portal.ui.i18n import current_lang, t
 from portal.ui.text import escape_markdown
 from shared.core.codes import label
 from shared.core.errors import ValidationError
+from shared.core.regions import region_name
 from shared.core.validate import (
     ID_HMT_RESIDENCE_PERMIT,
     ID_PASSPORT,
@@ -35,7 +36,7 @@ from shared.core.validate import (
     IdCheck,
     validate_id_number,
 )
-from shared.core.validate_ids import ID_FOREIGNER_PERMANENT, region_name
+from shared.core.validate_ids import ID_FOREIGNER_PERMANENT
 from shared.declarations.inputs import FOREIGNER_ID_TYPES, RELATIONS
 
 EARLIEST_BIRTH = date(1900, 1, 1)

@@ -13,6 +13,7 @@ from datetime import date
 
 from shared.core.clock import local_today
 from shared.core.errors import ValidationError
+from shared.core.regions import is_known_region
 from shared.core.validate_ids import (
     ID_FOREIGNER_PERMANENT,
     ID_HK_MACAO_PERMIT,
@@ -33,7 +34,6 @@ from shared.core.validate_ids import (
     check_citizen_number,
     check_foreigner_id,
     id_error,
-    is_known_region,
     normalise_number,
     validate_birth_date,
 )

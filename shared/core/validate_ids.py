@@ -8,18 +8,14 @@ We read the numbers ourselves and use python-stdnum only for its region table, b
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-
-from stdnum import numdb
-from stdnum.numdb import NumDB
 
 from shared.core.checkdigits import gb11643_check_char
 from shared.core.errors import ValidationError
+from shared.core.regions import is_known_region
 
 ID_RESIDENT = "01"  # 居民身份证
 ID_HMT_RESIDENCE_PERMIT = "02"  # 港澳台居民居住证
@@ -258,57 +254,3 @@ def _same_nationality(declared: str, encoded: str) -> bool:
         return declared == encoded
     alpha, numeric = (encoded, declared) if declared.isdigit() else (declared, encoded)
     return ISO_NUMERIC.get(alpha, numeric) == numeric
-
-
-@cache
-def _region_table() -> NumDB | None:
-    try:
-        return numdb.get("cn/loc")
-    except (OSError, ValueError):  # no table, no warnings: a missing data file must not block people
-        return None
-
-
-@functools.cache  # called for every identity number a rule or an import checks
-def is_known_region(code: str) -> bool:
-    """Whether a 6-digit address code was ever in GB/T 2260 (python-stdnum's table).
-
-    Codes are assigned at registration, so a code's validity period is ignored on purpose:
-    a Dongguan 441900 number of someone born before 1988 is normal. Used for warnings only.
-    """
-    table = _region_table()
-    if table is None:
-        return True
-    try:
-        parts = table.info(code)
-        return len(parts) == 2 and bool(parts[1][1].get("county"))
-    except (KeyError, ValueError, IndexError):  # stdnum raises KeyError for some codes
-        return True
-
-
-_HMT_REGION_NAMES = {"810000": "香港特别行政区", "820000": "澳门特别行政区", "830000": "台湾省"}
-
-
-@functools.cache
-def region_name(code: str | None) -> str | None:
-    """The 户籍 region an identity number's address code names (`湖南省 芙蓉区`), its latest
-    name; None for a code the table does not know. GB/T 2260 via python-stdnum's table."""
-    if code in _HMT_REGION_NAMES:
-        return _HMT_REGION_NAMES[code]
-    table = _region_table()
-    if table is None or not code or len(code) != 6:
-        return None
-    try:
-        parts = table.info(code)
-    except (KeyError, ValueError, IndexError):
-        return None
-    names = [
-        _latest_name(str(info.get(level, "")))
-        for info in (p[1] for p in parts)
-        for level in ("province", "county")
-    ]
-    return " ".join(name for name in names if name) or None
-
-
-def _latest_name(text: str) -> str:
-    """`[1983-1995]东区,[1996-]芙蓉区` → `芙蓉区`: the name in use now (or last)."""
-    return re.sub(r"^\[[^\]]*\]", "", text.split(",")[-1]).strip()
