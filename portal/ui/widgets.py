@@ -5,7 +5,7 @@ from streamlit_folium import st_folium
 
 from portal.maps.base import plate_map
 from portal.ui.i18n import t
-from shared.core.validate import format_phone_national
+from shared.core.validate_phone import format_phone_national
 
 
 def search_hint() -> None:
