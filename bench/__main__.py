@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("town", "plates", "declare", "match", "gate", "map", "review", "load")
+BENCHMARKS = ("town", "plates", "declare", "match", "gate", "map", "review", "load", "phone")
 
 
 def main(argv: list[str]) -> int:
