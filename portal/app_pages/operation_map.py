@@ -6,6 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from portal.maps.operation_map import PLATE_PAGE_FROM_COMPONENT, draw_operation_map
+from portal.maps.town import cached_town_basemap
 from portal.ui.i18n import current_lang, lang_query, t
 from portal.ui.staff import guard
 from shared.core.db import session_scope
@@ -50,5 +51,5 @@ st.caption(
         "address, buildings, rooms and residents.",
     )
 )
-folium_map = draw_operation_map(data)
+folium_map = draw_operation_map(data, cached_town_basemap(current_lang()))
 st_folium(folium_map, height=680, use_container_width=True, returned_objects=[], key="operation_map.map")

@@ -1,11 +1,13 @@
-"""Folium maps that render with no internet: local Leaflet assets, OpenStreetMap or 天地图 tiles.
+"""Folium maps that render with no internet: local Leaflet assets, and under them the town's own
+basemap (portal.maps.basemap) or, when MENPAI_MAP_TILES says so, OpenStreetMap or 天地图 tiles.
 
 folium loads Leaflet and its plugins from public CDNs, which an intranet (政务外网) or an
 offline machine cannot reach. `st_folium` loads, one after another inside its iframe, the
 `default_js`/`default_css` lists of every element on the map; one failed file stops the chain
 and the map stays blank with no error. `offline_assets()` points those lists at the copies in
 `portal/static/vendor/` (fetched by `scripts/vendor-map-assets`), served by Streamlit's static
-file serving. Tiles are plain images: without a tile server the map is blank but still works.
+file serving. Tiles come from outside, so by default there are none (MENPAI_MAP_TILES=none):
+the basemap drawn from the town's records is the background and the page fetches nothing else.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ import folium.plugins
 from branca.element import MacroElement
 from folium.template import Template
 
+from portal.maps.basemap import TownBasemap
 from portal.maps.offline import url_host
-from shared.core.config import PROJECT_ROOT
+from shared.core.config import PROJECT_ROOT, get_settings
+from shared.reporting.basemap_data import BasemapData
 
 VENDOR_DIR = PROJECT_ROOT / "portal" / "static" / "vendor"
 # Relative to st_folium's component iframe (/component/streamlit_folium.../index.html): it
@@ -105,17 +109,20 @@ def offline_assets(static_prefix: str = STREAMLIT_STATIC_PREFIX) -> None:
 
 
 def tianditu_key() -> str | None:
-    """The 天地图 browser key from TIANDITU_KEY, or None when tiles come from OpenStreetMap."""
+    """The 天地图 browser key from TIANDITU_KEY, or None."""
     return os.environ.get("TIANDITU_KEY", "").strip() or None
 
 
-def tile_layers(tianditu_key: str | None) -> list[folium.TileLayer]:
-    """Base tiles: 天地图 vector + labels when a key is configured, else OpenStreetMap.
+def tile_layers(source: str, tianditu_key: str | None) -> list[folium.TileLayer]:
+    """Base tiles from outside as MENPAI_MAP_TILES says: none (the default), OpenStreetMap, or
+    天地图 vector + labels, which need a key (without one: none).
 
     天地图 is CGCS2000 without the GCJ-02 offset, so phone GPS plots on it directly.
     """
-    if tianditu_key is None:
+    if source == "osm":
         return [folium.TileLayer("OpenStreetMap", name="OpenStreetMap", max_zoom=MAX_ZOOM)]
+    if source != "tianditu" or tianditu_key is None:
+        return []
     key = quote(tianditu_key, safe="")
     return [
         folium.TileLayer(
@@ -134,10 +141,17 @@ def tile_layers(tianditu_key: str | None) -> list[folium.TileLayer]:
 
 
 def plate_map(
-    *, lon: float, lat: float, label: str, grid_polygon: dict[str, Any] | None = None, zoom: int = 17
+    *,
+    lon: float,
+    lat: float,
+    label: str,
+    grid_polygon: dict[str, Any] | None = None,
+    zoom: int = 17,
+    basemap: BasemapData | None = None,
 ) -> folium.Map:
-    """The small map on the plate page: a marker at the plate and, if known, its grid (网格)."""
-    m = _base_map(lon=lon, lat=lat, zoom=zoom)
+    """The small map on the plate page: a marker at the plate and, if known, its grid (网格),
+    over the basemap around it (shared.reporting.basemap_data.basemap_near)."""
+    m = _base_map(lon=lon, lat=lat, zoom=zoom, basemap=basemap)
     if grid_polygon is not None:
         folium.GeoJson(grid_polygon, name="网格 Grid", style_function=_grid_style).add_to(m)
     folium.Marker(
@@ -147,7 +161,10 @@ def plate_map(
 
 
 def town_overview_map(
-    points: Sequence[tuple[float, float, str]], grids: Sequence[tuple[str, dict[str, Any]]] | None = None
+    points: Sequence[tuple[float, float, str]],
+    grids: Sequence[tuple[str, dict[str, Any]]] | None = None,
+    *,
+    basemap: BasemapData | None = None,
 ) -> folium.Map:
     """Many plates (lon, lat, label) clustered in the browser, grid polygons, a layer control.
 
@@ -155,7 +172,7 @@ def town_overview_map(
     keeps 20,000 plates quick; the map fits the points' bounds.
     """
     lon, lat = TOWN_CENTRE
-    m = _base_map(lon=lon, lat=lat, zoom=13)
+    m = _base_map(lon=lon, lat=lat, zoom=13, basemap=basemap)
     if grids:
         group = folium.FeatureGroup(name="网格 Grids").add_to(m)
         for name, polygon in grids:
@@ -176,14 +193,15 @@ def town_overview_map(
     return m
 
 
-def base_map(*, lon: float, lat: float, zoom: int) -> folium.Map:
-    """An empty map with local assets, Leaflet's marker image path and the configured tiles, for
-    maps composed elsewhere (portal.maps.operation_map)."""
-    return _base_map(lon=lon, lat=lat, zoom=zoom)
+def base_map(*, lon: float, lat: float, zoom: int, basemap: BasemapData | None = None) -> folium.Map:
+    """An empty map with local assets, Leaflet's marker image path, the configured tiles and the
+    basemap, for maps composed elsewhere (portal.maps.operation_map)."""
+    return _base_map(lon=lon, lat=lat, zoom=zoom, basemap=basemap)
 
 
-def _base_map(*, lon: float, lat: float, zoom: int) -> folium.Map:
-    """A map with local assets and the configured tiles.
+def _base_map(*, lon: float, lat: float, zoom: int, basemap: BasemapData | None) -> folium.Map:
+    """A map with local assets, the configured tiles and the basemap: shown when there are no
+    tiles, else a second base layer that takes over when the tiles cannot be fetched.
 
     `maxZoom` goes in as a Leaflet option: folium applies `max_zoom` only to the tile layer it
     creates itself, and with `tiles=None` it creates none.
@@ -192,8 +210,12 @@ def _base_map(*, lon: float, lat: float, zoom: int) -> folium.Map:
         offline_assets()
     m = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, control_scale=True, maxZoom=MAX_ZOOM)
     _IconImagePath().add_to(m)
-    for layer in tile_layers(tianditu_key()):
+    tiles = tile_layers(get_settings().map_tiles, tianditu_key())
+    for layer in tiles:
         layer.add_to(m)
+    if basemap is not None:
+        base_tiles = [layer for layer in tiles if not layer.overlay]
+        TownBasemap(basemap, show=not base_tiles, fallback_for=tiles).add_to(m)
     return m
 
 

@@ -13,6 +13,7 @@ from folium.utilities import JsCode
 from portal.maps.base import TOWN_CENTRE, base_map
 from portal.maps.js import FACILITY_MARKER_JS, GRID_TOOLTIP_JS, PENDING_MARKER_JS, PLATE_MARKER_JS
 from portal.maps.layers import BrowserCluster, CircleLayer, Legend, cluster_icon_js
+from shared.reporting.basemap_data import BasemapData
 from shared.reporting.map_data import DotLayer, MapLayer, MarkerLayer, OperationMapData
 
 # The plate page from inside st_folium's component iframe (/component/<name>/index.html), which
@@ -27,10 +28,10 @@ _MARKERS = {
 }
 
 
-def draw_operation_map(data: OperationMapData) -> folium.Map:
-    """The folium map of `data`: its layers in order, fitted to the plates, a layer control
-    and, when any layer is chosen, the legend."""
-    m = base_map(lon=TOWN_CENTRE[0], lat=TOWN_CENTRE[1], zoom=13)
+def draw_operation_map(data: OperationMapData, basemap: BasemapData | None = None) -> folium.Map:
+    """The folium map of `data` over `basemap` (the town's own; see portal.maps.base): its layers
+    in order, fitted to the plates, a layer control and, when any layer is chosen, the legend."""
+    m = base_map(lon=TOWN_CENTRE[0], lat=TOWN_CENTRE[1], zoom=13, basemap=basemap)
     m.options["preferCanvas"] = True  # thousands of circles: canvas, not one SVG node each
     for layer in data.layers:
         _layer(layer).add_to(m)

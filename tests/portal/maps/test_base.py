@@ -23,6 +23,7 @@ from portal.maps.base import (
     town_overview_map,
 )
 from portal.maps.offline import asset_urls, external_hosts_in_html, external_hosts_in_map
+from shared.core.config import get_settings
 
 GRID = {
     "type": "Polygon",
@@ -173,14 +174,19 @@ def test_map_has_a_max_zoom_so_clusters_render_without_tiles() -> None:
 # --- tiles ---
 
 
-def test_openstreetmap_without_a_tianditu_key() -> None:
-    [layer] = tile_layers(None)
+def test_no_tiles_unless_configured() -> None:
+    assert tile_layers("none", "0123abcd") == []
+    assert tile_layers("tianditu", None) == []  # 天地图 without a key: none rather than a broken layer
+
+
+def test_openstreetmap_when_configured() -> None:
+    [layer] = tile_layers("osm", None)
     assert "tile.openstreetmap.org" in layer.tiles
     assert layer.options["max_zoom"] == 18
 
 
 def test_tianditu_vector_and_labels_with_a_key() -> None:
-    base, labels = tile_layers("0123abcd")
+    base, labels = tile_layers("tianditu", "0123abcd")
     assert "/vec_w/wmts?" in base.tiles and "LAYER=vec&" in base.tiles
     assert "/cva_w/wmts?" in labels.tiles and "LAYER=cva&" in labels.tiles
     assert not base.overlay and labels.overlay
@@ -195,7 +201,9 @@ def test_tianditu_key_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("TIANDITU_KEY", "  ")
     assert base.tianditu_key() is None
     monkeypatch.setenv("TIANDITU_KEY", " 0123abcd ")
+    get_settings.cache_clear()
     assert base.tianditu_key() == "0123abcd"
+    # A key alone still means 天地图, as before MENPAI_MAP_TILES existed.
     html = plate_map(lon=113.58, lat=23.05, label="x").get_root().render()
     assert "tianditu.gov.cn/vec_w" in html and "tk=0123abcd" in html
     assert "openstreetmap" not in html
