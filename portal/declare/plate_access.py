@@ -1,26 +1,17 @@
 """Opening the plate a page works on from its signed `?p=` link, and the one refusal shown for a
-link that is broken, forged or for a plate we do not have (the plate page and the declaration
-pages say the same thing)."""
+link that is broken, forged or for a plate we do not have (portal/ui/plate_refusal.py: the plate
+page and the declaration pages say the same thing)."""
 
 from datetime import date
 
 import streamlit as st
 
 from portal.ui.i18n import t
-from portal.ui.widgets import search_hint
+from portal.ui.plate_refusal import refuse_plate_link, show_retired
 from shared.core.clock import local_today
 from shared.core.db import session_scope
 from shared.places.links import PLATE_PARAM, plate_link_query
 from shared.places.plates import PlateLinkResult, PlateLinkStatus, PlateView, open_plate_link
-
-
-def refuse_plate_link() -> None:
-    """Both languages: whoever opened a broken link may not have chosen theirs yet."""
-    st.error(
-        "无法识别这个门牌链接：二维码可能已损坏、被篡改或输入有误。\n\n"
-        "This door-plate link is not valid: the QR code may be damaged, altered or mistyped."
-    )
-    search_hint()
 
 
 def open_declaring_plate() -> PlateView:
@@ -29,21 +20,12 @@ def open_declaring_plate() -> PlateView:
     with session_scope() as session:
         result = open_plate_link(session, token, today=local_today())
     if result.status is PlateLinkStatus.INVALID or result.plate is None:
-        refuse_plate_link()
+        refuse_plate_link(token)
+        st.stop()
+    if result.status is PlateLinkStatus.RETIRED:
+        show_retired(result.plate, result.successor)
         st.stop()
     plate = result.plate
-    if result.status is PlateLinkStatus.RETIRED:
-        st.warning(t(f"门牌 {plate.address} 已停用。", f"The plate {plate.address} has been retired."))
-        if result.successor:
-            st.page_link(
-                "app_pages/plate.py",
-                label=t(
-                    f"新门牌：{result.successor.address}", f"Its replacement: {result.successor.address}"
-                ),
-                icon=":material/arrow_forward:",
-                query_params=plate_link_query(result.successor.code),
-            )
-        st.stop()
     return plate
 
 

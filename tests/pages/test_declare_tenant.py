@@ -210,7 +210,7 @@ def test_submitting_twice_makes_one_declaration(session: Session, plate: dict[st
 def test_a_broken_plate_link_is_refused_like_on_the_plate_page(plate: dict[str, Any], token: str) -> None:
     at = open_page("declare_tenant", token=token)
     assert not at.exception
-    assert "This door-plate link is not valid" in texts(at)
+    assert "无法识别这个门牌链接" in texts(at)
     assert not at.text_input
 
 
