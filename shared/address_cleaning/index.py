@@ -112,10 +112,13 @@ class PlateIndex:
             for gram in char_grams(key):
                 postings[gram].append(key)
         total = max(len(self.keys), 1)
-        self.grams = {g: (keys, math.log(1 + total / len(keys))) for g, keys in postings.items()}
+        idf = {g: math.log(1 + total / len(keys)) for g, keys in postings.items()}
         # A key's share of its own gram weight that a text covers: short names are not
         # crowded out of the shortlist by long ones that share a common village stem.
-        self.key_weights = {k: sum(self.grams[g][1] for g in char_grams(k)) for k in self.keys}
+        key_weights = {k: sum(idf[g] for g in char_grams(k)) for k in self.keys}
+        self.grams = {g: [(k, idf[g] / key_weights[k]) for k in keys] for g, keys in postings.items()}
+        # What the edit distance needs of each key, worked out once.
+        self.key_facts = {k: (frozenset(k), max(1, len(k) // 3)) for k in self.keys}
 
     def _build_village_index(self, villages: set[tuple[str, str]]) -> None:
         """Village names as people write them (`麻涌社区(示例)` also as `麻涌社区`), and the words

@@ -19,8 +19,7 @@ person to confirm.
 from __future__ import annotations
 
 import bisect
-import heapq
-from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -50,6 +49,7 @@ REVIEW_BELOW = 0.75  # a person looks at anything scoring less
 CLOSE_GAP = 0.08  # ... or when the runner-up is this close
 NEXT_CANDIDATES = 5
 MAX_FUZZY_KEYS = 30  # streets compared by edit distance, after the character-pair sieve
+MAX_MEMO = 50_000  # street texts whose near names are remembered
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,10 @@ class _Scored:
 
 class AddressMatcher(PlateIndex):
     """An in-memory index of the town's plates; build with `build_matcher`, reuse freely."""
+
+    def __init__(self, rows: Iterable[PlateRow]) -> None:
+        super().__init__(rows)
+        self._fuzzy_memo: dict[str, tuple[tuple[StreetHit, ...], int]] = {}
 
     def match(self, text: object) -> MatchResult:
         """The best standard plate for a free-text address, the next candidates, and whether a
@@ -171,29 +175,47 @@ class AddressMatcher(PlateIndex):
         return hits, villages | self.stems_in(head[: len(head) - length + 1]) if hits else villages
 
     def _fuzzy_hits(self, head: str) -> tuple[list[StreetHit], int]:
-        """Streets within a few edits of the head's ending, and the length of the closest name."""
+        """Streets within a few edits of the head's ending, and the length of the closest name.
+        Depends on the last few characters only, so each such ending is worked out once: a
+        register repeats its streets, and its misspellings, many times over."""
         window = head[-(self.key_lengths[0] + 2) :] if self.key_lengths else ""
-        weights: dict[str, float] = defaultdict(float)
+        found = self._fuzzy_memo.get(window)
+        if found is None:
+            if len(self._fuzzy_memo) >= MAX_MEMO:
+                self._fuzzy_memo.clear()  # a bound, not a policy: a town has a few thousand
+            found = self._fuzzy_memo[window] = self._fuzzy_window(window)
+        return list(found[0]), found[1]
+
+    def _fuzzy_window(self, window: str) -> tuple[tuple[StreetHit, ...], int]:
+        weights: dict[str, float] = {}
+        weight_of = weights.get
         for gram in query_grams(window) if window else ():
-            entry = self.grams.get(gram)
-            if entry is not None:
-                for key in entry[0]:
-                    weights[key] += entry[1] / self.key_weights[key]
-        shortlist = heapq.nlargest(MAX_FUZZY_KEYS, weights, key=weights.__getitem__)
+            for key, share in self.grams.get(gram, ()):
+                weights[key] = weight_of(key, 0.0) + share
+        # The MAX_FUZZY_KEYS heaviest keys (ties in order of arrival), without sorting them all.
+        shortlist = list(weights)
+        if len(shortlist) > MAX_FUZZY_KEYS:
+            floor = sorted(weights.values(), reverse=True)[MAX_FUZZY_KEYS - 1]
+            shortlist = [key for key in shortlist if weights[key] >= floor]
+        shortlist.sort(key=weights.__getitem__, reverse=True)
         hits: list[StreetHit] = []
-        closest = (len(head) + 1.0, 0)  # (edits, name length)
-        present = set(window)
-        for key in shortlist:
-            limit = max(1, len(key) // 3)
-            if sum(char not in present for char in key) > limit:
+        closest = (len(window) + 1.0, 0)  # (edits, name length)
+        present: dict[int, set[str]] = {}  # the characters of the text a name of each length is compared with
+        for key in shortlist[:MAX_FUZZY_KEYS]:
+            chars, limit = self.key_facts[key]
+            ending = window[-(len(key) + 2) :]
+            seen = present.get(len(key))
+            if seen is None:
+                seen = present[len(key)] = set(ending)
+            if len(chars - seen) > limit:
                 continue  # each character the text lacks is at least one edit
-            edits = edits_to_ending(key, head[-(len(key) + 2) :], limit=limit)
+            edits = edits_to_ending(key, ending, limit=limit)
             if edits > limit:
                 continue
             closest = min(closest, (edits, len(key)))
             factor = 1 - TYPO_WEIGHT * edits / len(key)
             hits.extend(StreetHit(h.street, h.factor * factor, is_exact=False) for h in self.keys[key])
-        return hits, closest[1]
+        return tuple(hits), closest[1]
 
 
 def _plates_for(street: IndexedStreet, wanted: PlateNumber) -> list[tuple[str, float]]:

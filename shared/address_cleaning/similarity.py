@@ -31,14 +31,27 @@ def query_grams(text: str) -> set[str]:
 def edits_to_ending(key: str, text: str, *, limit: float) -> float:
     """Fewest edits turning some ending of `text` into `key` (starting anywhere is free), a swap
     of neighbours counting as one (optimal string alignment); more than `limit` as soon as it is
-    clear there are more than `limit`. Written out by hand: it is the matcher's inner loop."""
+    clear there are more than `limit`. Written out by hand: it is the matcher's inner loop.
+
+    Only a band of the table is filled: a cell whose remaining key and remaining text differ in
+    length by more than `limit` lies on no path within `limit` (each length step is an edit).
+    Within one edit, the usual case, is decided without the table."""
+    if limit == 1:
+        return _within_one(key, text)
+    n, m = len(key), len(text)
+    too_many = limit + 1.0  # stands for every cell outside the band: more than `limit`
+    width = int(limit)
+    shift = m - n  # the column of the band's centre in row i is i + shift
     before: list[float] = []  # the row two back, for swaps
-    previous = [0.0] * (len(text) + 1)
+    previous = [0.0 if abs(j - shift) <= width else too_many for j in range(m + 1)]
     last_char = ""
     for i, char in enumerate(key, start=1):
-        current = [float(i)]
-        left, diagonal = float(i), previous[0]
-        for j, other in enumerate(text, start=1):
+        low, high = max(1, i + shift - width), min(m, i + shift + width)
+        current = [float(i) if i + shift <= width else too_many] + [too_many] * m
+        left, diagonal = current[low - 1], previous[low - 1]
+        best = current[0]
+        for j in range(low, high + 1):
+            other = text[j - 1]
             up = previous[j]
             cost = diagonal if char == other else diagonal + 1
             if up + 1 < cost:
@@ -47,9 +60,43 @@ def edits_to_ending(key: str, text: str, *, limit: float) -> float:
                 cost = left + 1
             if other == last_char and char != other and j > 1 and text[j - 2] == char:
                 cost = min(cost, before[j - 2] + SWAP_COST)
-            current.append(cost)
+            current[j] = cost
+            if cost < best:
+                best = cost
             diagonal, left = up, cost
-        if min(current) > limit and min(previous) > limit:
-            return limit + 1  # a row's minimum never falls further down the table (two rows: swaps)
+        if best > limit and min(previous) > limit:
+            return too_many  # a row's minimum never falls further down the table (two rows: swaps)
         before, previous, last_char = previous, current, char
     return previous[-1]
+
+
+def _within_one(key: str, text: str) -> float:
+    """`edits_to_ending` for a limit of one edit: 0, a swap (SWAP_COST), one character wrong,
+    missing or extra (1), or more (2)."""
+    if text.endswith(key):
+        return 0.0
+    n = len(key)
+    if len(text) >= n:
+        tail = text[-n:]
+        i = 0
+        while tail[i] == key[i]:
+            i += 1
+        if tail[i + 1 :] == key[i + 1 :]:
+            return 1.0  # one wrong: a swap would differ in two places
+        if i + 1 < n and tail[i] == key[i + 1] and tail[i + 1] == key[i] and tail[i + 2 :] == key[i + 2 :]:
+            return SWAP_COST
+    # One of the key's characters missing, or one too many inside the name or after it. Where
+    # the two first part ways is where to look: in a run of one character, any is the same.
+    shorter, longer = text[-(n - 1) :] if n > 1 else "", text[-(n + 1) :]
+    if len(shorter) == n - 1 and shorter[(i := _common_prefix(shorter, key)) :] == key[i + 1 :]:
+        return 1.0
+    if len(longer) == n + 1 and (i := _common_prefix(longer, key)) and longer[i + 1 :] == key[i:]:
+        return 1.0
+    return 2.0
+
+
+def _common_prefix(a: str, b: str) -> int:
+    i, end = 0, min(len(a), len(b))
+    while i < end and a[i] == b[i]:
+        i += 1
+    return i
