@@ -28,6 +28,7 @@ from shared.declarations.inputs import RentalInput, declarant_document, from_pay
 from shared.models import DeclarationKind, utcnow
 from shared.places.plates import lookup_plate
 from shared.self_service.receipt_access import DOC_TAIL_CHARS, RECEIPT_PARAM
+from shared.self_service.receipt_masking import mask_payload, restore_masked
 from shared.self_service.receipt_view import ReceiptView
 from shared.self_service.receipts import open_receipt, resubmit
 from shared.self_service.residence_actions import confirm_tenant, end_residence
@@ -141,8 +142,9 @@ def correction_form(view: ReceiptView, *, today: date) -> None:
     # A long tenant list is not turned into blocks: it is kept, or replaced by an upload.
     is_long = view.kind is DeclarationKind.RENTAL and len(view.payload["tenants"]) > MAX_TENANT_BLOCKS
     if st.session_state.get(PREFILL):
-        form.reset()
-        form.prefill({**view.payload, "tenants": []} if is_long else view.payload)
+        form.reset()  # numbers and phones go in masked: an unchanged mask keeps the stored value
+        shown = mask_payload(view.payload)
+        form.prefill({**shown, "tenants": []} if is_long else shown)
         st.session_state[PREFILL] = False
     with st.expander(t("更正并重新提交", "Correct and resubmit"), expanded=bool(requested)):
         with session_scope() as session:
@@ -157,6 +159,7 @@ def correction_form(view: ReceiptView, *, today: date) -> None:
             raw = residence_section(form, plate, today=today)
         else:
             raw = organisation_section(form, plate, today=today)
+        raw = restore_masked(raw, view.payload)
         raw.setdefault("move_out", view.payload.get("move_out"))  # not on the form: ended below
         data = checked_submission(
             form, _VALIDATE[view.kind], raw, today=today, title=t("重新提交", "Resubmit")

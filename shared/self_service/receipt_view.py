@@ -1,8 +1,9 @@
 """我的回执: what a declarant sees of their declaration, as plain values for a page.
 
-The declarant typed the payload, so it is shown in full; other people are not: in a landlord's
-receipt, tenants who declared themselves in his rooms appear masked (`张*`, `430***********011X`),
-the tenants he declared himself in full.
+Identity numbers are masked for everyone (`430***********011X`): the receipt code and 6
+characters of a number must not show the rest of it (the declared data is masked on the page
+by `shared.self_service.receipt_masking`). Names are shown as the declarant typed them, but
+in a landlord's receipt tenants who declared themselves in his rooms appear masked (`张*`).
 """
 
 from __future__ import annotations
@@ -277,7 +278,7 @@ def _listed(
     return ListedPerson(
         name=mask_name(person["name"]) if masked else person["name"],
         id_type=person["id_type"],
-        id_number=mask_id_number(person["id_number"]) if masked else person["id_number"],
+        id_number=mask_id_number(person["id_number"]),
         room=room,
         relation=person.get("relation", "self"),
         is_masked=masked,

@@ -12,6 +12,7 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from shared.core.crypto import mask_id_number
 from shared.core.errors import DomainError, ValidationError
 from shared.declarations.forms import validate_organisation, validate_rental, validate_residence
 from shared.declarations.store import add_event, payload_of
@@ -120,7 +121,8 @@ def test_a_receipt_shows_status_address_and_what_was_declared(
         NOW,
     )
     assert view.payload["person"]["id_number"] == TENANT_ID
-    assert [(p.name, p.id_number, p.is_masked) for p in view.people] == [("李四", TENANT_ID, False)]
+    masked = TENANT_ID[:3] + "*" * 11 + TENANT_ID[-4:]  # the code and 6 characters show no more
+    assert [(p.name, p.id_number, p.is_masked) for p in view.people] == [("李四", masked, False)]
     assert [t.label_en for t in view.timeline] == ["Submitted"]
     assert view.correction is None and view.can_correct and view.can_end
     assert view.link == f"http://localhost:8501/receipt?r={declaration.receipt_code}"
@@ -410,7 +412,7 @@ def test_a_landlord_sees_self_declared_tenants_masked_and_his_own_in_full(
     listed = [(p.name, p.id_number, p.room, p.is_masked, p.declared_by_you) for p in view.people]
     assert listed == [
         ("李*", TENANT_ID[:3] + "*" * 11 + TENANT_ID[-4:], "A栋 101", True, False),
-        ("周七", view.payload["tenants"][0]["person"]["id_number"], "A栋 102", False, True),
+        ("周七", mask_id_number(view.payload["tenants"][0]["person"]["id_number"]), "A栋 102", False, True),
     ]
 
 
