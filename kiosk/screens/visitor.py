@@ -17,7 +17,7 @@ from shared.core.availability import is_database_unavailable
 from shared.core.clock import CHINA_TZ, local_today
 from shared.core.codes import code_list
 from shared.core.db import session_scope
-from shared.declarations.inputs import FormErrors
+from shared.declarations.form_errors import FormErrors
 from shared.gate.gates import GateView
 from shared.gate.passes import pass_qr_png
 from shared.gate.visitors import VisitorPass, register_visitor

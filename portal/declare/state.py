@@ -26,7 +26,7 @@ import streamlit as st
 from portal.ui.i18n import current_lang, t
 from portal.ui.text import escape_markdown
 from shared.core.validate_phone import format_phone_national
-from shared.declarations.inputs import FieldError, field_label
+from shared.declarations.form_errors import FieldError, field_label
 
 DATE_FIELDS = frozenset(
     {"birth_date", "visa_expiry", "move_in", "move_out", "planned_until", "lease_start", "lease_end"}

@@ -14,7 +14,7 @@ from portal.declare.state import DeclForm
 from portal.ui.i18n import current_lang, t
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
-from shared.declarations.inputs import FieldError, FormErrors
+from shared.declarations.form_errors import FieldError, FormErrors
 from shared.models import utcnow
 from shared.self_service.receipt_access import format_receipt_code, receipt_link, receipt_qr_png
 

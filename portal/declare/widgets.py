@@ -22,7 +22,7 @@ from portal.declare.state import DeclForm, Where
 from portal.ui.i18n import current_lang, t
 from shared.core.clock import local_today
 from shared.core.codes import code_list, label
-from shared.declarations.inputs import label_of
+from shared.declarations.form_errors import label_of
 from shared.places.plates import PlateView
 
 EARLIEST_DATE = date(1950, 1, 1)

@@ -15,7 +15,8 @@ from portal.ui.text import escape_markdown
 from shared.core.clock import CHINA_TZ
 from shared.core.codes import label
 from shared.core.validate_phone import format_phone_national
-from shared.declarations.inputs import CODED_FIELDS, RELATIONS, field_label
+from shared.declarations.form_errors import field_label
+from shared.declarations.inputs import CODED_FIELDS, RELATIONS
 from shared.declarations.labels import KIND_LABELS
 from shared.models import DeclarationKind
 from shared.self_service.receipt_access import format_receipt_code

@@ -12,7 +12,7 @@ from portal.ui.i18n import current_lang, t
 from shared.core.clock import CHINA_TZ, local_today
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
-from shared.declarations.inputs import field_label
+from shared.declarations.form_errors import field_label
 from shared.models import DeclarationKind, DeclarationStatus, utcnow
 from shared.review.bulk import bulk_approve
 from shared.review.decisions import approve, ask_correction, reject

@@ -16,7 +16,8 @@ from shared.core.clock import CHINA_TZ
 from shared.core.codes import label
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
-from shared.declarations.inputs import CODED_FIELDS, RELATIONS, field_label
+from shared.declarations.form_errors import field_label
+from shared.declarations.inputs import CODED_FIELDS, RELATIONS
 from shared.declarations.labels import KIND_LABELS, OFFICER_STATUS_LABELS, SEVERITY_LABELS
 from shared.models import DeclarationStatus, Severity
 from shared.review.detail import ReviewDetail, flatten

@@ -20,7 +20,7 @@ from shared.core.errors import ValidationError
 from shared.core.validate import excerpt
 from shared.core.validate_phone import validate_phone
 from shared.core.validate_text import NAME_MAX_CHARS, has_hidden_chars, validate_name
-from shared.declarations.inputs import FieldError, FormErrors, label_of
+from shared.declarations.form_errors import FieldError, FormErrors, label_of
 
 T = TypeVar("T")
 

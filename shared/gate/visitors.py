@@ -21,7 +21,7 @@ from shared.core.errors import DomainError, ValidationError
 from shared.core.validate import validate_id_number
 from shared.core.validate_phone import validate_phone
 from shared.core.validate_text import has_hidden_chars, typed_text, validate_name
-from shared.declarations.inputs import FieldError, FormErrors
+from shared.declarations.form_errors import FieldError, FormErrors
 from shared.gate.gates import (
     PLACE_COLUMNS,
     GateDecision,

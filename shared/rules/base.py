@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 from shared.core.crypto import id_blind_index
 from shared.core.errors import DomainError, ValidationError
 from shared.core.validate import IdCheck, validate_id_number
+from shared.declarations.form_errors import field_label
 from shared.declarations.inputs import (
     DeclarationInput,
     OrganisationInput,
     PersonInput,
     RentalInput,
     ResidenceInput,
-    field_label,
     from_payload,
 )
 from shared.models import DeclarationKind, Finding, Severity

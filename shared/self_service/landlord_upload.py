@@ -28,8 +28,9 @@ from shared.core.tables import TableRow, read_table
 from shared.core.validate import excerpt
 from shared.core.validate_ids import infer_id_type
 from shared.declarations.fields import code_or, required_date
+from shared.declarations.form_errors import FormErrors
 from shared.declarations.forms import validate_person
-from shared.declarations.inputs import MOVE_IN_AHEAD, FormErrors, TenantInput
+from shared.declarations.inputs import MOVE_IN_AHEAD, TenantInput
 from shared.housing.import_report import RowError
 from shared.models import Building, RecordStatus, Room
 from shared.self_service.submit import active_plate

@@ -33,6 +33,7 @@ from shared.declarations.fields import (
     text_upto,
     whole_number,
 )
+from shared.declarations.form_errors import FIELD_LABELS
 from shared.declarations.forms import (
     ORG_PERSON_MAX_CHARS,
     FormErrors,
@@ -41,7 +42,7 @@ from shared.declarations.forms import (
     validate_rental,
     validate_residence,
 )
-from shared.declarations.inputs import FIELD_LABELS, PersonInput, to_payload
+from shared.declarations.inputs import PersonInput, to_payload
 from tests.factories import (
     make_id_number,
     make_uscc,

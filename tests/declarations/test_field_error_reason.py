@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.declarations.inputs import FieldError
+from shared.declarations.form_errors import FieldError
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from shared.core.crypto import Keyring
 from shared.core.errors import DomainError, ValidationError
-from shared.declarations.inputs import FormErrors
+from shared.declarations.form_errors import FormErrors
 from shared.gate.gates import GateReason, person_pseudonym
 from shared.gate.pass_check import check_pass
 from shared.gate.pass_tokens import PassKind, read_pass_token, sign_pass

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from shared.core.crypto import id_blind_index
 from shared.core.errors import DomainError
+from shared.declarations.form_errors import FormErrors, field_label
 from shared.declarations.forms import validate_organisation, validate_rental, validate_residence
-from shared.declarations.inputs import FormErrors, ResidenceInput, field_label, from_payload, to_payload
+from shared.declarations.inputs import ResidenceInput, from_payload, to_payload
 from shared.declarations.store import RECEIPT_ALPHABET, payload_of
 from shared.models import (
     AuditLog,
