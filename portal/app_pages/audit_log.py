@@ -7,7 +7,8 @@ from datetime import timedelta
 import streamlit as st
 
 from portal.supervision.audit import audit_table, start_of
-from portal.supervision.exports import audit_export, export_buttons
+from portal.supervision.exports import audit_export
+from portal.ui.exports import export_buttons
 from portal.ui.i18n import t
 from portal.ui.staff import guard
 from shared.core.clock import local_today

@@ -6,11 +6,13 @@ from datetime import datetime
 import streamlit as st
 
 from portal.review.widgets import open_detail, queue_table, rule_label, state_label
-from portal.supervision.exports import export_buttons, queue_export
+from portal.ui.exports import Build, export_buttons
 from portal.ui.i18n import t
 from shared.core.db import session_scope
 from shared.declarations.labels import OFFICER_STATUS_LABELS
-from shared.models import DeclarationStatus
+from shared.models import DeclarationStatus, utcnow
+from shared.reporting.audit_browse import ExportFormat
+from shared.review.export import export_queue
 from shared.review.queue import QueueFilters, QueuePage, list_queue
 from shared.review.scope import filter_choices
 from shared.review.states import PENDING_STATES
@@ -99,3 +101,13 @@ def queue_list(page: QueuePage, staff: StaffIdentity, filters: QueueFilters) -> 
     export_buttons(
         lambda fmt: queue_export(staff, filters, fmt), file_stem="review-queue", key="review_queue.export"
     )
+
+
+def queue_export(staff: StaffIdentity, filters: QueueFilters, fmt: ExportFormat) -> Build:
+    """The review queue under the page's filters, in the staff member's scope, audited."""
+
+    def build() -> bytes:
+        with session_scope() as session:
+            return export_queue(session, staff=staff, filters=filters, now=utcnow(), fmt=fmt)
+
+    return build

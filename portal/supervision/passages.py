@@ -7,7 +7,7 @@ import streamlit as st
 
 from portal.receipt.pass_widgets import local_time, passage_export
 from portal.supervision.audit import start_of
-from portal.supervision.exports import export_buttons
+from portal.ui.exports import export_buttons
 from portal.ui.i18n import current_lang, t
 from shared.core.db import session_scope
 from shared.gate.gates import list_gates
