@@ -1,5 +1,8 @@
 """Find an address without a QR code: village → street → number, or free text."""
 
+from collections.abc import Mapping
+from typing import TypeVar
+
 import streamlit as st
 
 from portal.ui.i18n import t
@@ -13,7 +16,10 @@ with session_scope() as session:
     village_names = dict(list_villages(session))
 
 
-def _choose(label: str, names: dict, key: str):  # type: ignore[no-untyped-def]
+K = TypeVar("K", str, int)
+
+
+def _choose(label: str, names: Mapping[K, str], key: str) -> K | None:
     """A selectbox over ids, showing names (ids keep AppTest and reruns simple)."""
     return st.selectbox(
         label,
