@@ -4,12 +4,38 @@ Two measures: character pairs, to shortlist a few streets out of hundreds cheapl
 edit distance to the text's ending, to rank the shortlist. The ending, because in a Chinese
 address the street comes right before its number, and whatever precedes it (province, town,
 village) must cost nothing. Two neighbouring characters typed in the wrong order are one slip,
-not two (Damerau): 川十槎三巷 is one edit from 川槎十三巷.
+not two (Damerau): 川十槎三巷 is one edit from 川槎十三巷. And most typing is done by pinyin, so
+a character of the same sound (欧涌 for 鸥涌, 东太理 for 东太里, 麻三背街 for 麻三北街) is the
+likeliest slip of all: half an edit.
 """
 
 from __future__ import annotations
 
+import functools
+import unicodedata
+
 SWAP_COST = 0.9  # a swap keeps every character: likelier than losing or adding one
+HOMOPHONE_COST = 0.5  # the pinyin keyboard offered the wrong character of the right sound
+
+
+def substitution_cost(typed: str, meant: str) -> float:
+    """One character for another: cheaper when they sound alike (tones aside)."""
+    return HOMOPHONE_COST if _sounds(typed) & _sounds(meant) else 1.0
+
+
+@functools.cache
+def _sounds(char: str) -> frozenset[str]:
+    """The toneless readings of a character (鸥 → {ou}); none for anything but a hanzi."""
+    try:
+        from pypinyin.pinyin_dict import pinyin_dict  # a large table: loaded on first use only
+    except ImportError:  # pragma: no cover - a dependency; without it every slip costs one
+        return frozenset()
+    readings = pinyin_dict.get(ord(char), "") if len(char) == 1 else ""
+    return frozenset(
+        "".join(c for c in unicodedata.normalize("NFD", r) if not unicodedata.combining(c))
+        for r in readings.split(",")
+        if r
+    )
 
 
 def char_grams(text: str) -> set[str]:
@@ -53,7 +79,7 @@ def edits_to_ending(key: str, text: str, *, limit: float) -> float:
         for j in range(low, high + 1):
             other = text[j - 1]
             up = previous[j]
-            cost = diagonal if char == other else diagonal + 1
+            cost = diagonal if char == other else diagonal + substitution_cost(other, char)
             if up + 1 < cost:
                 cost = up + 1
             if left + 1 < cost:
@@ -71,8 +97,8 @@ def edits_to_ending(key: str, text: str, *, limit: float) -> float:
 
 
 def _within_one(key: str, text: str) -> float:
-    """`edits_to_ending` for a limit of one edit: 0, a swap (SWAP_COST), one character wrong,
-    missing or extra (1), or more (2)."""
+    """`edits_to_ending` for a limit of one edit: 0, one character wrong (1, or HOMOPHONE_COST),
+    a swap (SWAP_COST), one missing or extra (1), or more (2)."""
     if text.endswith(key):
         return 0.0
     n = len(key)
@@ -82,7 +108,7 @@ def _within_one(key: str, text: str) -> float:
         while tail[i] == key[i]:
             i += 1
         if tail[i + 1 :] == key[i + 1 :]:
-            return 1.0  # one wrong: a swap would differ in two places
+            return substitution_cost(tail[i], key[i])  # one wrong: a swap differs in two places
         if i + 1 < n and tail[i] == key[i + 1] and tail[i + 1] == key[i] and tail[i + 2 :] == key[i + 2 :]:
             return SWAP_COST
     # One of the key's characters missing, or one too many inside the name or after it. Where

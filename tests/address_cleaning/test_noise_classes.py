@@ -31,13 +31,15 @@ LAYOUT = {
     "东太西街": [str(n) for n in range(1, 46)],
     "古梅路": ["5", "6", "6之一", "7"],
     "沿江路": [str(n) for n in range(1, 31)],
+    "沿海路": [str(n) for n in range(1, 31)],
 }
 
 
 @pytest.fixture
 def plates(session: Session) -> Plates:
     """川槎村: lanes 三巷 and 十三巷 (one numeral apart), 东太环村路, 东太西街 1–45, 古梅路 with
-    6之一, 沿江路; 东太西街 46 retired in favour of 古梅路 6之一 (as after a renumbering)."""
+    6之一, 沿江路 and 沿海路 (one character apart); 东太西街 46 retired in favour of 古梅路 6之一
+    (as after a renumbering)."""
     village = make_village(session, code="441900126210", name="川槎村")
     codes: Plates = {}
     streets = {}
@@ -85,6 +87,24 @@ def test_one_slip_in_the_street_name_still_finds_the_plate(
     matcher: AddressMatcher, plates: Plates, text: str, expected: tuple[str, str]
 ) -> None:
     check(matcher, plates, text, expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("沿嗨路27号", ("沿海路", "27")),  # 嗨 hāi sounds like 海 hǎi, not like 江
+        ("沿姜路27号", ("沿江路", "27")),
+        ("麻涌镇沿孩路3号", ("沿海路", "3")),
+        ("川槎伞巷15号", ("川槎三巷", "15")),
+    ],
+)
+def test_a_character_of_the_same_sound_is_the_likeliest_slip(
+    matcher: AddressMatcher, plates: Plates, text: str, expected: tuple[str, str]
+) -> None:
+    """Typing is done by pinyin: of two streets one character away, the one whose character
+    sounds like the typed one comes first (沿海路 sorts after 沿江路: no accident of order)."""
+    result = matcher.match(text)
+    assert result.best is not None and result.best.plate_code == plates[expected], (text, result.best)
 
 
 @pytest.mark.parametrize("text", ["川十槎三巷15", "川槎村川槎三十巷5号"])

@@ -5,11 +5,11 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.address_cleaning.similarity import SWAP_COST, edits_to_ending
+from shared.address_cleaning.similarity import HOMOPHONE_COST, SWAP_COST, edits_to_ending, substitution_cost
 
-# A tiny alphabet, so runs of one character, swaps and near misses are common.
-names = st.text(alphabet="麻涌一二巷", min_size=1, max_size=8)
-texts = st.text(alphabet="麻涌一二巷", max_size=10)
+# A tiny alphabet, so runs of one character, swaps and near misses are common; 鸥 and 欧 sound alike.
+names = st.text(alphabet="鸥涌一二巷", min_size=1, max_size=8)
+texts = st.text(alphabet="鸥欧涌一二巷", max_size=10)
 
 
 def full_table(key: str, text: str) -> float:
@@ -19,7 +19,8 @@ def full_table(key: str, text: str) -> float:
     for i, char in enumerate(key, start=1):
         current = [float(i)]
         for j, other in enumerate(text, start=1):
-            cost = min(previous[j - 1] + (char != other), previous[j] + 1, current[j - 1] + 1)
+            substitute = previous[j - 1] + (substitution_cost(other, char) if char != other else 0)
+            cost = min(substitute, previous[j] + 1, current[j - 1] + 1)
             if i > 1 and j > 1 and char == text[j - 2] and key[i - 2] == other and char != other:
                 cost = min(cost, before[j - 2] + SWAP_COST)
             current.append(cost)
@@ -46,3 +47,12 @@ def test_a_typed_prefix_costs_nothing_and_a_swap_less_than_a_slip() -> None:
     assert edits_to_ending("古梅路", "麻涌镇古梅路口", limit=1) == 1
     assert edits_to_ending("古梅路", "麻涌镇梅古", limit=1) > 1
     assert edits_to_ending("麻涌第二大道", "麻涌大道", limit=2) == 2
+
+
+def test_a_character_of_the_same_sound_is_half_a_slip() -> None:
+    assert substitution_cost("欧", "鸥") == HOMOPHONE_COST
+    assert substitution_cost("背", "北") == HOMOPHONE_COST  # tones aside
+    assert substitution_cost("路", "街") == 1
+    assert substitution_cost("7", "七") == 1
+    assert edits_to_ending("鸥涌七巷", "欧涌七巷", limit=1) == HOMOPHONE_COST
+    assert edits_to_ending("麻涌第二东街", "麻涌第二冬街", limit=2) == HOMOPHONE_COST
