@@ -31,6 +31,7 @@ class GateReason(enum.StrEnum):
     EXPIRED = "expired"
     NOT_YET_VALID = "not_yet_valid"
     MOVED_OUT = "moved_out"
+    MOVE_OUT_DECLARED = "move_out_declared"
     REVOKED = "revoked"
     OTHER_VILLAGE = "other_village"
 
@@ -51,6 +52,10 @@ REASON_TEXTS: dict[GateReason, tuple[str, str]] = {
     GateReason.MOVED_OUT: (
         "已登记搬离该住址，通行码失效",
         "A move-out from this home is on record: the pass no longer admits",
+    ),
+    GateReason.MOVE_OUT_DECLARED: (
+        "已申报搬离，通行码暂停使用；如未搬离请联系网格员",
+        "Move-out declared: this pass is suspended; if you have not moved out, ask the grid officer",
     ),
     GateReason.REVOKED: (
         "通行码已被注销，请联系网格员",

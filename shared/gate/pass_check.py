@@ -1,7 +1,8 @@
 """核验: a scanned pass decided at a gate, and the passage logged with a pseudonym, never a name.
 
 The gate allows a resident pass when its signature verifies, it is neither revoked nor out of
-its window, the residence is still active and the home lies in what the gate admits; otherwise
+its window, the residence is still active with no move-out declared (shared.gate.move_out) and
+the home lies in what the gate admits; otherwise
 it refuses with one plain reason. Visitor passes are checked in shared.gate.visitors.
 """
 
@@ -27,6 +28,7 @@ from shared.gate.gates import (
     person_pseudonym,
     place_of,
 )
+from shared.gate.move_out import is_move_out_declared
 from shared.gate.pass_tokens import PassKind, PassRef, read_pass_token
 from shared.gate.passes import is_residence_active
 from shared.gate.visitors import check_visitor_pass
@@ -66,6 +68,7 @@ _RESIDENT_PASS = join_place(
         ResidentPass.valid_until,
         ResidentPass.revoked_at,
         Residence.until,
+        Residence.move_out_declared,
         Person.name,
         *PLACE_COLUMNS,
     )
@@ -83,13 +86,16 @@ def _check_resident(
     if row is None:  # signed by us, but no such pass here: treat as not ours
         return GateDecision(False, GateReason.FORGED), None
     values: tuple[Any, ...] = tuple(row)
-    person_id, valid_from, valid_until, revoked_at, until, name = values[:6]
+    person_id, valid_from, valid_until, revoked_at, until, move_out_declared, name = values[:7]
     place = place_of(values)
     subject = person_pseudonym(person_id)
+    today = local_today(now)
     if revoked_at is not None:
         reason = GateReason.REVOKED
-    elif not is_residence_active(until, local_today(now)):
+    elif not is_residence_active(until, today):
         reason = GateReason.MOVED_OUT
+    elif is_move_out_declared(move_out_declared, today):
+        reason = GateReason.MOVE_OUT_DECLARED  # suspended until an officer decides
     elif now < valid_from:
         reason = GateReason.NOT_YET_VALID
     elif now >= valid_until:

@@ -57,6 +57,10 @@ class Residence(Base):
     reason: Mapped[str] = mapped_column(String(2))  # code list residence_reasons
     dwelling_type: Mapped[str | None] = mapped_column(String(2))  # code list dwelling_types
     declaration_id: Mapped[int | None] = mapped_column(ForeignKey("declarations.id"))
+    # 已申报搬离: the move-out date the resident declared, awaiting an officer. The gate refuses
+    # the pass from that day (shared.gate.move_out); an approval ends the residence, a
+    # rejection clears it.
+    move_out_declared: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person] = relationship(back_populates="residences")
     room: Mapped[Room] = relationship(back_populates="residences")

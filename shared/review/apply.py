@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.gate.move_out import lift_move_out
 from shared.housing.people import seal_phone
 from shared.models import (
     Building,
@@ -56,6 +57,7 @@ def _apply_residence(
     today: date,
 ) -> None:
     people = (payload["person"], *payload["family"])
+    lift_move_out(session, payload)  # decided: the residences end below or carry on
     if payload.get("move_out"):
         until = date.fromisoformat(payload["move_out"])
         end_in_rooms(session, ids_on_record(session, people), [int(payload["room_id"])], until, outcome)

@@ -22,7 +22,8 @@ from shared.core.errors import DomainError
 from shared.core.validate_text import typed_text
 from shared.declarations.labels import OFFICER_STATUS_LABELS
 from shared.declarations.store import EventAction, add_event, payload_of
-from shared.models import Declaration, DeclarationEvent, DeclarationStatus
+from shared.gate.move_out import lift_move_out
+from shared.models import Declaration, DeclarationEvent, DeclarationKind, DeclarationStatus
 from shared.review.apply import apply_declaration
 from shared.review.detail import open_for_review
 from shared.review.outcome import ApplyOutcome
@@ -80,6 +81,8 @@ def reject(
     )
     declaration = open_for_review(session, declaration_id=declaration_id, staff=staff)
     _claim(session, declaration, expected_version, DeclarationStatus.REJECTED, now, ("不予通过", "reject"))
+    if declaration.kind is DeclarationKind.RESIDENCE:
+        lift_move_out(session, payload_of(declaration))  # a rejected move-out: the passes admit again
     event = add_event(
         session, declaration, action=EventAction.REJECTED, actor=staff.username, now=now, note=text
     )

@@ -1,7 +1,8 @@
 """搬离 and 房东确认: what a receipt code does to a residence after it was declared.
 
 A move-out before any approval withdraws the declaration; after one, it adds a version for the
-officer. A landlord confirms, with his rental's receipt, a tenant's own declaration in a room he lets.
+officer and, for a residence, suspends the passes of the people it lists (shared.gate.move_out).
+A landlord confirms, with his rental's receipt, a tenant's own declaration in a room he lets.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from shared.core.clock import local_today
 from shared.core.errors import DomainError, ValidationError
 from shared.declarations.inputs import MOVE_OUT_AHEAD
 from shared.declarations.store import EventAction, add_event, add_version
+from shared.gate.move_out import suspend_for_move_out
 from shared.models import Declaration, DeclarationEvent, DeclarationKind, DeclarationStatus
 from shared.self_service.receipt_access import open_declaration
 from shared.self_service.receipt_view import CLOSED, room_ids_of
@@ -59,6 +61,9 @@ def end_residence(
     add_version(
         session, declaration, payload={**payload, "move_out": move_out.isoformat()}, status=status, now=now
     )
+    if was_approved and declaration.kind is DeclarationKind.RESIDENCE:
+        # The resident says they left: their passes stop now, not when an officer gets to it.
+        suspend_for_move_out(session, payload, move_out=move_out, today=local_today(now))
     action = EventAction.MOVE_OUT if was_approved else EventAction.WITHDRAWN
     add_event(session, declaration, action=action, actor=PUBLIC_ACTOR, now=now, note=move_out.isoformat())
     audit_receipt_action(session, declaration, f"declaration.{action.value}", now)
