@@ -14,12 +14,12 @@ from portal.ui.i18n import current_lang, t
 from portal.ui.text import escape_markdown
 from shared.core.clock import CHINA_TZ
 from shared.core.codes import label
-from shared.core.validate_phone import format_phone_national
 from shared.declarations.form_errors import field_label
 from shared.declarations.inputs import CODED_FIELDS, RELATIONS
 from shared.declarations.labels import KIND_LABELS
 from shared.models import DeclarationKind
 from shared.self_service.receipt_access import format_receipt_code
+from shared.self_service.receipt_masking import mask_payload
 from shared.self_service.receipt_view import ReceiptView, room_ids_of
 
 CLIENT_KEY = "receipt._client"
@@ -80,11 +80,12 @@ def show_status(view: ReceiptView) -> None:
 
 
 def show_declared(view: ReceiptView) -> None:
-    """What was declared, field by field; the fields an officer asked about are marked."""
+    """What was declared, field by field (numbers and phones masked); the fields an officer
+    asked about are marked."""
     requested = set(view.correction.fields) if view.correction and view.correction.is_open else set()
     rooms = dict(zip(room_ids_of(view.kind, view.payload), view.rooms, strict=False))
     lines = []
-    for path, name, value in _fields(view.payload, ""):
+    for path, name, value in _fields(mask_payload(view.payload), ""):
         title = escape_markdown(field_label(path, current_lang()))
         shown = escape_markdown(_display(name, value, rooms))
         marked = f":orange[**{title}** ⚠]" if path in requested else f"**{title}**"
@@ -120,13 +121,12 @@ def _display(name: str, value: Any, rooms: dict[int, str]) -> str:
         return en if lang == "en" else zh
     if isinstance(value, bool):
         return t("已同意", "accepted") if value else t("未同意", "not accepted")
-    if name == "phone" and str(value).startswith("+"):
-        return format_phone_national(str(value))
-    return str(value)
+    return str(value)  # identity numbers and phones arrive masked
 
 
 def show_people(view: ReceiptView) -> None:
-    """A rental's tenants: those the landlord declared in full, self-declared ones masked."""
+    """A rental's tenants: names the landlord declared in full, self-declared ones masked;
+    every document number masked."""
     if view.kind is not DeclarationKind.RENTAL or not view.people:
         return
     st.subheader(t("租客", "Tenants"))

@@ -134,7 +134,7 @@ def test_an_officers_request_is_corrected_as_version_2(session: Session, rooms: 
     assert "电话打不通，请核对" in warning.value and "本人 · 联系电话" in warning.value
     assert ":orange[工作人员请您核对此项]" in [m.value for m in at.markdown]
     assert value_of(at, "receipt.fix.person.name") == "李四"  # the form is filled from the declaration
-    assert value_of(at, "receipt.fix.person.phone") == "138 0013 8000"
+    assert value_of(at, "receipt.fix.person.phone") == "138****8000"  # masked, as on the receipt
     at.text_input(key="receipt.fix.person.phone").input("12345")
     at = click(at, "receipt.fix._submit")
     assert any("电话号码无效" in m.value for m in at.markdown if m.value.startswith(":red["))
@@ -146,6 +146,26 @@ def test_an_officers_request_is_corrected_as_version_2(session: Session, rooms: 
     session.expire_all()
     assert [v.version for v in session.scalars(select(DeclarationVersion))] == [1, 2]
     assert session.get(Declaration, declaration.id).status is DeclarationStatus.RESUBMITTED  # type: ignore[union-attr]
+
+
+def test_the_receipt_masks_numbers_and_phones_and_a_correction_keeps_them(
+    session: Session, rooms: dict[str, Any]
+) -> None:
+    declaration = declare(session, rooms)
+    at = look_up(declaration.receipt_code, TAIL)
+    masked_id = TENANT_ID[:3] + "*" * 11 + TENANT_ID[-4:]
+    page = texts(at).replace("\\*", "*")  # markdown-escaped stars
+    assert masked_id in page and "138****8000" in page
+    shown = [page, *(str(w.value) for w in at.text_input)]
+    assert not [s for s in shown if TENANT_ID in s or "0013 8000" in s or "13800138000" in s]
+    assert value_of(at, "receipt.fix.person.id_number") == masked_id
+    at.text_input(key="receipt.fix.person.employer").input("麻涌某纸品厂")
+    at = click(at, "receipt.fix._submit")
+    assert not at.exception and "已重新提交" in texts(at), texts(at)
+    session.expire_all()
+    latest = payload_of(session.get(Declaration, declaration.id))  # type: ignore[arg-type]
+    assert latest["person"]["id_number"] == TENANT_ID and latest["person"]["phone"] == "+8613800138000"
+    assert latest["person"]["employer"] == "麻涌某纸品厂"
 
 
 def test_moving_out_ends_the_declaration(session: Session, rooms: dict[str, Any]) -> None:
@@ -174,6 +194,7 @@ def test_a_landlord_sees_his_tenants_masked_and_confirms_one(session: Session, r
     at = look_up(rental.receipt_code, LANDLORD_ID[-6:])
     people = at.dataframe[0].value
     assert list(people["姓名"]) == ["李*"] and list(people["申报人"]) == ["租客"]
+    assert list(people["证件号码"]) == [TENANT_ID[:3] + "*" * 11 + TENANT_ID[-4:]]
     assert "李四" not in texts(at)
     at = click(at, f"receipt.confirm.{tenant.id}")
     assert not at.exception
