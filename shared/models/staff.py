@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.models.base import Base, Role, UTCDateTime, str_enum, utcnow
@@ -41,3 +41,25 @@ class AuditLog(Base):
     target_type: Mapped[str] = mapped_column(String(40))
     target_id: Mapped[str] = mapped_column(String(40))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class StaffSession(Base):
+    """A signed-in staff session (登录会话), kept on the server so a reload or a second tab stays
+    signed in. The browser holds only a random token in an HttpOnly cookie; the row holds its
+    keyed hash (`token_key`), never the token. Before the cookie is set, the sign-in page holds a
+    one-time ticket (`ticket_key`, a minute to use) that the cookie route exchanges for the token.
+    Sessions are ended (sign-out, idle timeout, disabled account), not deleted.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    ticket_key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    ticket_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    browser_key: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    end_reason: Mapped[str | None] = mapped_column(String(20))
