@@ -1,24 +1,33 @@
 """Operation map and dashboard at town scale: a supervisor's full map built and rendered to HTML,
-and the dashboard's figures.
+the dashboard's figures, and in a browser the requests the maps make to other hosts.
 
 Targets (issue 7): map under 3 s, HTML under 8 MB. The town-scale demo (about 19,000 plates,
 20,000 buildings, 8,000 facilities) is built into a fresh SQLite file, plus PENDING declarations
 waiting for review (rows written directly, spread over the last four weeks so some are overdue;
 the demo itself has none). `map_build_seconds` counts the queries, building the map and
-rendering its HTML once (what `st_folium` then sends), not the demo build.
+rendering its HTML once (what `st_folium` then sends), not the demo build; `basemap_*` the town's
+own basemap (shared.reporting.basemap_data), which the portal caches.
+
+Then `streamlit run portal/app.py` serves that town (as the browser tests start it) and Debian's
+chromium opens, as the demo supervisor, the operation map and a plate page with its small map:
+`external_requests` counts every request to a host other than the app's own (each is stopped, as
+an intranet would). Issue 17 asks for 0 by default; MENPAI_MAP_TILES=osm shows the tiles' count.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import tempfile
 import time
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from bench.map_browser import count_external_requests
 from portal.maps.offline import external_hosts_in_map
 from portal.maps.operation_map import PLATE_PAGE_FROM_COMPONENT, draw_operation_map
 from shared.core.db import make_engine
@@ -34,6 +43,7 @@ from shared.models import (
     DeclarationVersion,
     Room,
 )
+from shared.reporting.basemap_data import town_basemap
 from shared.reporting.dashboard import dashboard_figures
 from shared.reporting.operation_map import operation_map_data
 
@@ -52,10 +62,13 @@ def run() -> None:
             session.commit()
         with Session(engine) as session:
             started = time.perf_counter()
+            basemap = town_basemap(session)
+            basemap_seconds = time.perf_counter() - started
+            started = time.perf_counter()
             data = operation_map_data(
                 session, staff_grid_codes=None, plate_page=PLATE_PAGE_FROM_COMPONENT, now=NOW
             )
-            folium_map = draw_operation_map(data)
+            folium_map = draw_operation_map(data, basemap)
             html = folium_map.get_root().render()
             seconds = time.perf_counter() - started
             hosts = external_hosts_in_map(folium_map)
@@ -63,11 +76,19 @@ def run() -> None:
             figures = dashboard_figures(session, now=NOW)
             dashboard_seconds = time.perf_counter() - started
         engine.dispose()
-    print(f"map_build_seconds: {seconds:.2f} s")
-    print(f"map_html_mb: {len(html.encode('utf-8')) / 1e6:.2f} MB")
-    print(f"map_external_hosts: {len(hosts)}")
-    print(f"dashboard_seconds: {dashboard_seconds:.2f} s")
-    print(f"dashboard_villages: {len(figures.villages)}")
+        sent = json.dumps(asdict(basemap), ensure_ascii=False, separators=(",", ":"))
+        basemap_kb = len(sent.encode()) / 1e3
+        print(f"map_build_seconds: {seconds:.2f} s")
+        print(f"map_html_mb: {len(html.encode('utf-8')) / 1e6:.2f} MB")
+        print(f"map_external_hosts: {len(hosts)}")
+        print(f"basemap_build_seconds: {basemap_seconds:.2f} s (cached by the portal)")
+        print(
+            f"basemap_kb: {basemap_kb:.0f} kB ({len(basemap.villages)} villages, "
+            f"{len(basemap.streets)} streets, {len(basemap.buildings) // 2} building points)"
+        )
+        print(f"dashboard_seconds: {dashboard_seconds:.2f} s")
+        print(f"dashboard_villages: {len(figures.villages)}")
+        count_external_requests(f"sqlite:///{Path(tmp) / 'map.db'}", Path(tmp))
 
 
 def _add_pending(session: Session, *, count: int) -> None:
