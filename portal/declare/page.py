@@ -1,26 +1,26 @@
 """One declaration page (我住在这里, 我是房东, 单位登记): the plate, the form, its draft, its receipt.
 
-The form's body is a fragment: a change to a field reruns the form only, not the router nor the
-plate's look-up; the plate is passed in as plain values. The form is checked on every rerun of
-the fragment (cheap and pure), and a rerun that changed nothing reads and writes nothing.
+The form is drawn in parts, each a fragment (`portal.declare.parts`): a change to a field reruns
+its part only, not the router, the plate's look-up nor the other parts. The submit button reruns
+the page, then checks and sends the values every part kept; a rerun that changed nothing reads and
+writes nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import streamlit as st
 
 from portal.declare.drafts import clear_button, draft_notice, restore_draft, save_changes
+from portal.declare.parts import Checks, Raw, check
 from portal.declare.plate_access import back_to_plate, open_declaring_plate, require_rooms
 from portal.declare.state import DeclForm
-from portal.declare.submit import checked_submission, show_declared, store_declaration
+from portal.declare.submit import show_declared, store_declaration
 from portal.ui.i18n import t
 from shared.core.clock import local_today
-from shared.places.plates import PlateView
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,14 @@ class FormPage:
     validate: Callable[..., Any]
     submit: Callable[..., Any]
     needs_rooms: bool = True
+    complete: Callable[[Raw], Raw] = dict  # values read across the form's parts
 
 
 def declaration_page(page: FormPage) -> None:
     plate = open_declaring_plate()
-    form = DeclForm(page.kind, owner=plate.code)
+    today = local_today()
+    checks = Checks(page.kind, plate.code, page.validate, today, page.complete)
+    form = DeclForm(page.kind, owner=plate.code, checks=checks)
     back_to_plate(plate)
     if form.receipt:
         show_declared(form)
@@ -48,16 +51,28 @@ def declaration_page(page: FormPage) -> None:
         require_rooms(plate)
     restore_draft(form, kind=page.kind, plate_code=plate.code)
     draft_notice(form)
-    _form(page, plate)
-
-
-@st.fragment
-def _form(page: FormPage, plate: PlateView) -> None:
-    form = DeclForm(page.kind, owner=plate.code)
-    today: date = local_today()
-    raw = page.section(form, plate, today=today)
-    data = checked_submission(form, page.validate, raw, today=today, title=t("提交申报", "Submit"))
-    if data is not None:
-        store_declaration(form, page.submit, plate_code=plate.code, data=data)
+    form.idempotency_key()
+    page.section(form, plate, today=today)
+    _submit(page, form)
     save_changes(form, kind=page.kind, plate_code=plate.code)
-    clear_button(form)
+    clear_button(form)  # outside the parts: clearing redraws them all
+
+
+def _submit(page: FormPage, form: DeclForm) -> None:
+    """The button, with every message in a summary above it once the user tried to submit. Not
+    a fragment: a tap reruns the page, so every part draws (and keeps) its values afresh first,
+    even one whose own rerun was cut short by the tap."""
+    summary = st.empty()
+    clicked = st.button(
+        t("提交申报", "Submit"),
+        type="primary",
+        width="stretch",
+        key=form.key("_submit"),
+        on_click=form.attempt,  # before the parts draw: they show every message
+    )
+    data, errors = check(form)
+    if clicked and data is not None:
+        assert form.checks is not None
+        store_declaration(form, page.submit, plate_code=form.checks.plate_code, data=data)
+    if errors and form.attempted:
+        summary.error(form.summary(errors))

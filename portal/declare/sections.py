@@ -1,5 +1,6 @@
-"""The bodies of the three declaration forms, shared by the declaration pages and the receipt's
-correction form: each renders its fields and returns the raw values `validate_*` checks."""
+"""The bodies of the three declaration forms, shared by the declaration pages, the kiosk and the
+receipt's correction form: each renders its fields and returns the raw values `validate_*` checks.
+Each is a few parts (`portal.declare.parts`): fragments on the declaration pages, plain calls elsewhere."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from portal.declare.parts import part
 from portal.declare.person import declarant_fields, person_fields
 from portal.declare.state import DeclForm, Where
 from portal.declare.tenant_upload import tenant_upload
@@ -39,28 +41,44 @@ _YEARS_AHEAD = timedelta(days=3660)
 
 
 def residence_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[str, Any]:
-    """我住在这里: the room, the person, the stay, the family, the privacy notice."""
+    """我住在这里: the room, the person, the stay, the family, the privacy notice; each a part."""
     st.html(FORM_CSS)
-    with required_fields(form, ROOT):
-        raw: dict[str, Any] = {"room_id": room_field(form, ROOT.sub("room_id"), room_labels(plate))}
+    rooms = room_labels(plate)
+    raw = part(form, "room", lambda f: _room(f, rooms))
     st.subheader(t("本人信息", "About you"))
-    raw["person"] = person_fields(form, ROOT.sub("person"), today=today)
+    raw.update(part(form, "person", lambda f: {"person": person_fields(f, ROOT.sub("person"), today=today)}))
     st.subheader(t("居住情况", "Your stay"))
+    raw.update(part(form, "stay", lambda f: _stay(f, today)))
+    st.subheader(t("随行人员（含子女）", "Family living with you (children too)"))
+    raw.update(part(form, "family", lambda f: {"family": _family(f, today)}))
+    raw.update(part(form, "privacy", _privacy))
+    return raw
+
+
+def _room(form: DeclForm, rooms: dict[int, str]) -> dict[str, Any]:
+    with required_fields(form, ROOT):
+        return {"room_id": room_field(form, ROOT.sub("room_id"), rooms)}
+
+
+def _stay(form: DeclForm, today: date) -> dict[str, Any]:
     with required_fields(form, ROOT.sub("stay")):
-        raw["reason"] = code_field(form, ROOT.sub("reason"), "residence_reason")
+        raw: dict[str, Any] = {"reason": code_field(form, ROOT.sub("reason"), "residence_reason")}
         default(form, ROOT.sub("move_in"), today)
         raw["move_in"] = date_field(form, ROOT.sub("move_in"))
     with more_fields():
         raw["dwelling_type"] = code_field(form, ROOT.sub("dwelling_type"), "dwelling_type")
         raw["planned_until"] = date_field(form, ROOT.sub("planned_until"), latest=today + _YEARS_AHEAD)
-    st.subheader(t("随行人员（含子女）", "Family living with you (children too)"))
-    raw["family"] = []
+    return raw
+
+
+def _family(form: DeclForm, today: date) -> list[dict[str, Any]]:
+    family = []
     for position, row_id in enumerate(form.rows("family")):
         with st.container(border=True):
             st.markdown(f"**{t('随行人员', 'Family member')} {position + 1}**")
             here = ROOT.row("family", position, row_id)
             member = person_fields(form, here, today=today, is_member=True)
-            raw["family"].append(member if is_typed(member) else {})
+            family.append(member if is_typed(member) else {})
             row_controls(form, "family", row_id)
     st.button(
         t("添加随行人员", "Add a family member"),
@@ -69,14 +87,18 @@ def residence_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[
         on_click=form.add_row,
         args=("family",),
     )
-    raw["privacy_accepted"] = _read_and_accept(
+    return family
+
+
+def _privacy(form: DeclForm) -> dict[str, Any]:
+    accepted = _read_and_accept(
         form,
         "privacy_accepted",
         t("个人信息告知（请阅读）", "Privacy notice (please read)"),
         privacy_notice(),
         t("我已阅读并同意个人信息告知", "I have read and accept the privacy notice"),
     )
-    return raw
+    return {"privacy_accepted": accepted}
 
 
 def rental_section(
@@ -92,20 +114,44 @@ def rental_section(
     rooms = room_labels(plate)
     st.html(FORM_CSS)
     st.subheader(t("房东/管理人", "Landlord or manager"))
-    raw: dict[str, Any] = {"landlord": declarant_fields(form, ROOT.sub("landlord"))}
+    raw = part(form, "landlord", lambda f: {"landlord": declarant_fields(f, ROOT.sub("landlord"))})
     st.subheader(t("出租情况", "The rental"))
-    with more_fields():
-        raw["room_ids"] = rooms_field(
-            form, ROOT.sub("room_ids"), rooms,
-            help=t("可不填：按租客的房间", "May be left empty: the tenants' rooms"),
-        )  # fmt: skip
-        lease_start = date_field(
-            form, ROOT.sub("lease_start"),
-            help=t("可不填：按最早的入住日期", "May be left empty: the earliest move-in"),
-        )  # fmt: skip
-        raw["lease_end"] = date_field(form, ROOT.sub("lease_end"), latest=today + _YEARS_AHEAD)
-        raw["use"] = code_field(form, ROOT.sub("use"), "building_use", default="01")
+    raw.update(part(form, "rental", lambda f: _rental(f, rooms, today)))
     st.subheader(t("租客", "Tenants"))
+    raw.update(part(form, "tenants", lambda f: _tenants(f, plate, rooms, today, kept, correcting)))
+    raw.update(part(form, "pledge", _pledge))
+    return complete_rental(raw)
+
+
+def complete_rental(raw: dict[str, Any]) -> dict[str, Any]:
+    """A lease left without a start began, at the latest, when its first tenant moved in."""
+    return {**raw, "lease_start": raw.get("lease_start") or _earliest_move_in(raw.get("tenants", []))}
+
+
+def _rental(form: DeclForm, rooms: dict[int, str], today: date) -> dict[str, Any]:
+    with more_fields():
+        return {
+            "room_ids": rooms_field(
+                form, ROOT.sub("room_ids"), rooms,
+                help=t("可不填：按租客的房间", "May be left empty: the tenants' rooms"),
+            ),
+            "lease_start": date_field(
+                form, ROOT.sub("lease_start"),
+                help=t("可不填：按最早的入住日期", "May be left empty: the earliest move-in"),
+            ),
+            "lease_end": date_field(form, ROOT.sub("lease_end"), latest=today + _YEARS_AHEAD),
+            "use": code_field(form, ROOT.sub("use"), "building_use", default="01"),
+        }  # fmt: skip
+
+
+def _tenants(
+    form: DeclForm,
+    plate: PlateView,
+    rooms: dict[int, str],
+    today: date,
+    kept: Sequence[TenantInput],
+    correcting: bool,
+) -> dict[str, Any]:
     by_hand, by_file = st.tabs([t("逐个填写", "One by one"), t("上传名单", "Upload a list")])
     with by_hand:
         typed = _tenant_blocks(form, rooms, today=today, correcting=correcting)
@@ -118,16 +164,18 @@ def rental_section(
                 f"The {len(kept)} tenants declared stay as they are; uploading a new list replaces them.",
             )
         )
-    raw["tenants"] = [*typed, *(uploaded if uploaded is not None else kept)]
-    raw["lease_start"] = lease_start or _earliest_move_in(raw["tenants"])
-    raw["pledge_accepted"] = _read_and_accept(
+    return {"tenants": [*typed, *(uploaded if uploaded is not None else kept)]}
+
+
+def _pledge(form: DeclForm) -> dict[str, Any]:
+    accepted = _read_and_accept(
         form,
         "pledge_accepted",
         t("治安责任书（请阅读）", "Security responsibility pledge (please read)"),
         pledge(),
         t("我已阅读并承诺遵守治安责任书", "I have read the pledge and undertake to keep it"),
     )
-    return raw
+    return {"pledge_accepted": accepted}
 
 
 def _tenant_blocks(
@@ -181,6 +229,14 @@ def _earliest_move_in(tenants: Sequence[Any]) -> date | None:
 def organisation_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[str, Any]:
     """实有单位: the organisation at this address and who declares it."""
     st.html(FORM_CSS)
+    rooms = room_labels(plate)
+    raw = part(form, "organisation", lambda f: _organisation(f, rooms))
+    st.subheader(t("申报人", "Who declares"))
+    raw.update(part(form, "declarant", lambda f: {"declarant": declarant_fields(f, ROOT.sub("declarant"))}))
+    return raw
+
+
+def _organisation(form: DeclForm, rooms: dict[int, str]) -> dict[str, Any]:
     with required_fields(form, ROOT):
         raw: dict[str, Any] = {
             "name": text_field(
@@ -199,10 +255,8 @@ def organisation_section(form: DeclForm, plate: PlateView, *, today: date) -> di
         raw["status"] = code_field(form, ROOT.sub("status"), "organisation_status", default="operating")
         raw["staff_count"] = count_field(form, ROOT.sub("staff_count"))
         raw["room_id"] = room_field(
-            form, ROOT.sub("room_id"), room_labels(plate), title=t("房间（可不填）", "Room (optional)")
+            form, ROOT.sub("room_id"), rooms, title=t("房间（可不填）", "Room (optional)")
         )
-    st.subheader(t("申报人", "Who declares"))
-    raw["declarant"] = declarant_fields(form, ROOT.sub("declarant"))
     return raw
 
 

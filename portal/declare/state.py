@@ -19,7 +19,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -27,6 +27,9 @@ from portal.ui.i18n import current_lang, t
 from portal.ui.text import escape_markdown
 from shared.core.validate_phone import format_phone_national
 from shared.declarations.form_errors import FieldError, field_label
+
+if TYPE_CHECKING:
+    from portal.declare.parts import Checks
 
 DATE_FIELDS = frozenset(
     {"birth_date", "visa_expiry", "move_in", "move_out", "planned_until", "lease_start", "lease_end"}
@@ -54,10 +57,15 @@ class Where:
 class DeclForm:
     """One form's keys, rows, touched fields and error slots; `ns` namespaces every key."""
 
-    def __init__(self, ns: str, *, owner: str, requested: Iterable[str] = ()) -> None:
+    def __init__(
+        self, ns: str, *, owner: str, requested: Iterable[str] = (), checks: Checks | None = None
+    ) -> None:
         """`owner` is what the form is about (a plate, a receipt): another owner starts it afresh,
-        so a room of one plate never shows up on another's form."""
+        so a room of one plate never shows up on another's form. With `checks` the form is drawn
+        in parts, each a fragment (`portal.declare.parts`)."""
         self.ns = ns
+        self.owner = owner
+        self.checks = checks
         self.requested = frozenset(requested)  # fields an officer asked to correct
         self._slots: dict[str, tuple[str, Any]] = {}
         if st.session_state.get(self.key("_owner")) != owner:
@@ -79,18 +87,28 @@ class DeclForm:
     def changed(self) -> None:
         st.session_state[self.key("_dirty")] = True
 
+    def has_change(self) -> bool:
+        return bool(st.session_state.get(self.key("_dirty")))
+
     def take_change(self) -> bool:
         """Whether anything changed since the last call (a draft to save)."""
         return bool(st.session_state.pop(self.key("_dirty"), False))
 
+    def drawn_field_keys(self) -> list[str]:
+        return [key for key, _ in self._slots.values()]
+
     def field_keys(self) -> list[str]:
-        """The keys of the fields drawn on this run, and those of the rows of repeated groups."""
-        rows = [
+        """The keys of the fields drawn on this run (by every part of a form in parts), and those
+        of the rows of repeated groups."""
+        kept = [
             k
             for k in st.session_state
             if str(k).startswith(f"{self.ns}.") and str(k).endswith(("._rows", "._next"))
         ]
-        return [*(key for key, _ in self._slots.values()), *map(str, rows)]
+        for key, value in st.session_state.items():
+            if str(key).startswith(self.key("_keys.")):
+                kept.extend(value)
+        return list(dict.fromkeys([*self.drawn_field_keys(), *map(str, kept)]))
 
     @property
     def attempted(self) -> bool:
@@ -99,6 +117,10 @@ class DeclForm:
     @attempted.setter
     def attempted(self, value: bool) -> None:
         st.session_state[self.key("_attempted")] = value
+
+    def attempt(self) -> None:
+        """on_click of the submit button: from now on every message shows."""
+        self.attempted = True
 
     def idempotency_key(self) -> str:
         """One key per form instance, drawn when the form is first shown, kept until it is stored."""
@@ -184,6 +206,6 @@ def _widget_value(name: str, value: Any) -> Any:
     """A payload value as its widget holds it: dates as dates, phones as people dial them."""
     if name in DATE_FIELDS and isinstance(value, str):
         return date.fromisoformat(value)
-    if name == "phone" and isinstance(value, str) and value.startswith("+"):
+    if name == "phone" and isinstance(value, str) and value.startswith("+") and "*" not in value:
         return format_phone_national(value)
     return value

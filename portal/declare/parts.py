@@ -1,0 +1,84 @@
+"""A declaration form in parts, each a fragment: a change to a field reruns its part only (the
+room, the person, the stay, the family, the tick), not the whole form (issue 12, part 3).
+
+A part keeps what it last returned and which fields it drew in the session, so the submit button
+(its own fragment) and the draft see the whole form without drawing it again. Each part checks
+the whole form (pure and cheap) but shows only its own fields' messages. Without `Checks` (the
+kiosk, the receipt's correction form) a part is a plain call: those forms run whole, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from portal.declare.drafts import save_changes
+from portal.declare.state import DeclForm
+from shared.declarations.form_errors import FieldError, FormErrors
+
+Raw = dict[str, Any]
+_RAW, _KEYS = "_raw.", "_keys."
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What a part needs to check the whole form and keep its draft."""
+
+    kind: str
+    plate_code: str
+    validate: Callable[..., Any]
+    today: date
+    complete: Callable[[Raw], Raw] = dict  # values read across parts (a lease's start)
+
+
+def part(form: DeclForm, name: str, render: Callable[[DeclForm], Raw]) -> Raw:
+    """Draw one part of the form; in a fragment of its own when the form is in parts."""
+    checks = form.checks
+    if checks is None:
+        return render(form)
+    result: Raw | None = _part(form.ns, form.owner, checks, name, render)
+    return result or {}
+
+
+def in_fragment_rerun() -> bool:
+    ctx = get_script_run_ctx()
+    return bool(ctx and ctx.fragment_ids_this_run)
+
+
+def whole_form(form: DeclForm) -> Raw:
+    """Every part's last values, as the section function returns them in one run."""
+    raw: Raw = {}
+    for key, value in st.session_state.items():
+        if str(key).startswith(form.key(_RAW)):
+            raw.update(value)
+    assert form.checks is not None
+    return form.checks.complete(raw)
+
+
+def check(form: DeclForm) -> tuple[Any, tuple[FieldError, ...]]:
+    """The checked input of the whole form, or its errors."""
+    assert form.checks is not None
+    try:
+        return form.checks.validate(whole_form(form), today=form.checks.today), ()
+    except FormErrors as failed:
+        return None, failed.errors
+
+
+@st.fragment
+def _part(ns: str, owner: str, checks: Checks, name: str, render: Callable[[DeclForm], Raw]) -> Raw:
+    # A fresh form: its message slots are this part's, drawn on this run.
+    form = DeclForm(ns, owner=owner, checks=checks)
+    raw = render(form)
+    st.session_state[form.key(_RAW + name)] = raw
+    st.session_state[form.key(_KEYS + name)] = form.drawn_field_keys()
+    form.show_errors(check(form)[1])
+    if in_fragment_rerun() and form.has_change():
+        save_changes(form, kind=checks.kind, plate_code=checks.plate_code)
+        if form.attempted:
+            st.rerun()  # the summary above the button follows the corrections
+    return raw
