@@ -1,0 +1,85 @@
+"""One phone user declaring as a tenant from a plate link, played over Streamlit's own protocol
+(`bench.streamlit_client`) with the same fields, in the same order, as the browser tests
+(`tests.e2e.steps.tenant_form`): the load benchmark and the driver's browser check share it.
+
+The plate page is ready when its two declaring buttons are on it (the browser tests wait for the
+same); the submission is done when 申报已提交 shows, and the receipt code is read from the page.
+Between field steps the user may pause (`think`): people read and type; a load with no pauses
+is a stress test, not a crowd.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bench.streamlit_client import PageError, StreamlitClient
+from tests.e2e.steps import CONSENT, PLATE_BUTTONS, Field, tenant_form
+
+SUBMITTED = "申报已提交"
+TENANT_BUTTON = "我住在这里"
+SUBMIT_BUTTON = "提交申报"
+FORM_HEADING = "居住登记：我住在这里"
+# As shown, two groups of five (tests.e2e.steps.RECEIPT_CODE), inside the receipt's markdown.
+RECEIPT_CODE = re.compile(r"(?<![0-9A-Z])([2-9A-HJKMNP-Z]{5}) ([2-9A-HJKMNP-Z]{5})(?![0-9A-Z])")
+
+
+@dataclass
+class Declared:
+    """What one visit saw, and when."""
+
+    page_ready_s: float
+    form_ready_s: float
+    submit_s: float
+    receipt_code: str
+
+
+def declare_tenant(
+    client: StreamlitClient,
+    link: str,
+    *,
+    room: str,
+    name: str,
+    id_number: str,
+    moved_in: date | None = None,
+    think: Callable[[], None] = lambda: None,
+) -> Declared:
+    """Open the plate link, open the tenant form, fill it, tick the notice, submit; the receipt."""
+    started = time.perf_counter()
+    client.open(link)
+    client.wait_for(lambda: all(client.has_widget(b, "button") for b in PLATE_BUTTONS))
+    page_ready = time.perf_counter() - started
+    think()
+    started = time.perf_counter()
+    client.click(TENANT_BUTTON)
+    client.wait_for(lambda: client.has_text(FORM_HEADING) and not client.running)
+    form_ready = time.perf_counter() - started
+    for field in tenant_form(room=room, name=name, id_number=id_number, moved_in=moved_in):
+        think()
+        fill(client, field)
+    think()
+    client.tick(CONSENT)
+    think()
+    started = time.perf_counter()
+    client.click(SUBMIT_BUTTON)
+    client.wait_for(lambda: client.has_text(SUBMITTED))
+    submitted = time.perf_counter() - started
+    client.settle()
+    codes = [m.group(1) + m.group(2) for text in client.texts() for m in RECEIPT_CODE.finditer(text)]
+    if len(set(codes)) != 1:
+        raise PageError(f"not one receipt code on the receipt page: {codes}")
+    return Declared(page_ready, form_ready, submitted, codes[0])
+
+
+def fill(client: StreamlitClient, field: Field) -> None:
+    """One field as tests.e2e.steps describes it: "type", "choose" or "date"."""
+    how: dict[str, Callable[[str, Any], None]] = {
+        "type": client.type,
+        "choose": client.choose,
+        "date": client.enter_date,
+    }
+    how[field.how](field.label, field.value)
