@@ -135,7 +135,7 @@ def confirm_tenants(view: ReceiptView) -> None:
 
 def correction_form(view: ReceiptView, *, today: date) -> None:
     """更正并重新提交: the declaration's own form, filled from what was declared; a new version."""
-    if not view.can_correct:
+    if not view.can_correct or view.plate_code is None:  # a typed address is placed by the officer first
         return
     requested = view.correction.fields if view.correction and view.correction.is_open else ()
     form = DeclForm("receipt.fix", owner=view.receipt_code, requested=requested)

@@ -24,6 +24,7 @@ from shared.models.people import Person, Residence
 from shared.models.places import DoorPlate, Grid, Street, Village
 from shared.models.receipts import ReceiptAttempt
 from shared.models.staff import AuditLog, User
+from shared.models.unplaced import UnplacedAddress, UnplacedStatus
 
 __all__ = [
     "AuditLog",
@@ -56,6 +57,8 @@ __all__ = [
     "Room",
     "Severity",
     "Street",
+    "UnplacedAddress",
+    "UnplacedStatus",
     "User",
     "Village",
     "VillageKind",

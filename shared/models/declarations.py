@@ -7,6 +7,7 @@ stored encrypted like every other personal field.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,6 +23,9 @@ from shared.models.base import (
     utcnow,
 )
 
+if TYPE_CHECKING:
+    from shared.models.unplaced import UnplacedAddress
+
 
 class Declaration(Base):
     """What a landlord, tenant or manager submitted from a plate, with its review state."""
@@ -30,7 +34,9 @@ class Declaration(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[DeclarationKind] = mapped_column(str_enum(DeclarationKind))
-    plate_code: Mapped[str] = mapped_column(ForeignKey("door_plates.code"), index=True)
+    # None while the address waits for its plate (待补录地址, `UnplacedAddress`): the resident
+    # typed an address the library does not have, and the grid officer places it.
+    plate_code: Mapped[str | None] = mapped_column(ForeignKey("door_plates.code"), index=True)
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"), index=True)
     declarant_role: Mapped[DeclarantRole] = mapped_column(str_enum(DeclarantRole))
     # Blind index of the declarant's document number: lets a receipt look-up check its second
@@ -62,6 +68,7 @@ class Declaration(Base):
     events: Mapped[list[DeclarationEvent]] = relationship(
         back_populates="declaration", order_by="DeclarationEvent.id"
     )
+    unplaced: Mapped[UnplacedAddress | None] = relationship(back_populates="declaration")
 
 
 class DeclarationVersion(Base):

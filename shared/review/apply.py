@@ -136,12 +136,14 @@ def _apply_organisation(
     session: Session, declaration: Declaration, payload: Mapping[str, Any], outcome: ApplyOutcome
 ) -> None:
     uscc = str(payload["uscc"]).strip().upper()
+    plate_code = declaration.plate_code
+    assert plate_code is not None  # only a residence is declared at a typed address, and placed first
     organisation = session.scalars(select(Organisation).where(Organisation.uscc == uscc)).first()
     if organisation is None:
-        organisation = Organisation(uscc=uscc, name=payload["name"], plate_code=declaration.plate_code)
+        organisation = Organisation(uscc=uscc, name=payload["name"], plate_code=plate_code)
         session.add(organisation)
     organisation.name = payload["name"]
-    organisation.plate_code = declaration.plate_code
+    organisation.plate_code = plate_code
     organisation.room_id = payload.get("room_id")
     organisation.status = OrganisationStatus(payload["status"])
     organisation.legal_rep = payload.get("legal_rep") or ""

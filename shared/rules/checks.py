@@ -144,7 +144,8 @@ def rule_result(
     declared = read_declared(
         declaration_id=declaration.id,
         kind=declaration.kind,
-        plate_code=declaration.plate_code,
+        # A declaration at a typed address (no plate yet) reads as a missing plate.
+        plate_code=declaration.plate_code or "",
         payload=payload,
     )
     # A first version is as old as the declaration.

@@ -83,7 +83,7 @@ class ReceiptView:
     status: DeclarationStatus
     status_zh: str
     status_en: str
-    plate_code: str
+    plate_code: str | None  # None while the typed address waits for its plate (待补录地址)
     address: str
     village: str
     rooms: tuple[str, ...]
@@ -135,12 +135,7 @@ def room_ids_of(kind: DeclarationKind, payload: Mapping[str, Any]) -> list[int]:
 
 def build_receipt_view(session: Session, declaration: Declaration, payload: dict[str, Any]) -> ReceiptView:
     """The receipt of a declaration the caller has already opened (code and document checked)."""
-    street, number, village = session.execute(
-        select(Street.name, DoorPlate.number, Village.name)
-        .join(DoorPlate, DoorPlate.street_id == Street.id)
-        .join(Village, Street.village_code == Village.code)
-        .where(DoorPlate.code == declaration.plate_code)
-    ).one()
+    address, village = _address_of(session, declaration)
     room_ids = room_ids_of(declaration.kind, payload)
     labels = room_labels(session, room_ids)
     events = session.scalars(
@@ -164,7 +159,7 @@ def build_receipt_view(session: Session, declaration: Declaration, payload: dict
         status_zh=status_zh,
         status_en=status_en,
         plate_code=declaration.plate_code,
-        address=format_address(street, number),
+        address=address,
         village=village,
         rooms=tuple(labels.get(r, "") for r in room_ids),
         submitted_at=declaration.created_at,
@@ -195,6 +190,20 @@ def room_labels(session: Session, room_ids: list[int]) -> dict[int, str]:
         .where(Room.id.in_(room_ids))
     ).all()
     return {room_id: f"{name} {number}" if name else number for room_id, number, name in rows}
+
+
+def _address_of(session: Session, declaration: Declaration) -> tuple[str, str]:
+    """The plate's address, or while there is none the address the declarant typed."""
+    if declaration.plate_code is None and declaration.unplaced is not None:
+        village = session.get(Village, declaration.unplaced.village_code)
+        return f"{declaration.unplaced.typed_text}（地址待补录）", village.name if village else ""
+    street, number, village_name = session.execute(
+        select(Street.name, DoorPlate.number, Village.name)
+        .join(DoorPlate, DoorPlate.street_id == Street.id)
+        .join(Village, Street.village_code == Village.code)
+        .where(DoorPlate.code == declaration.plate_code)
+    ).one()
+    return format_address(street, number), village_name
 
 
 def _people(

@@ -140,6 +140,11 @@ def resubmit(
     # ("it is right as it is"), which the officer must see.
     if payload == opened.payload and declaration.status is not DeclarationStatus.CORRECTION_REQUESTED:
         return declaration
+    if declaration.plate_code is None:  # the room is the officer's to find with the plate
+        raise DomainError(
+            "工作人员正在补录您的地址，补录后才能更正",
+            "An officer is placing your address; correct it after that",
+        )
     _, records = check_place(
         session, plate_code=declaration.plate_code, room_ids=room_ids_of(declaration.kind, payload), now=now
     )
