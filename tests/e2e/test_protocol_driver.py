@@ -97,7 +97,7 @@ def test_the_driver_stores_what_the_browser_stores(
     shutil.copyfile(pristine, by_driver)
     before = _declarations(by_browser)
     plate, room = plates_with_rooms(f"sqlite:///{by_browser}", limit=1)[0]
-    person = {"room": room, "name": "欧阳晓明", "id_number": make_id_number("440106", "19910204", "135")}
+    name, id_number = "欧阳晓明", make_id_number("440106", "19910204", "135")
     keyring = Keyring.from_master(TEST_SECRET.encode("utf-8"))
 
     with _portal_on(by_browser, tmp_path / "browser-portal.log") as url:
@@ -105,13 +105,17 @@ def test_the_driver_stores_what_the_browser_stores(
         page = context.new_page()
         page.goto(plate_link(plate, keyring=keyring, portal_url=url))
         wait_for_plate_page(page)
-        browser_code = declare_as_tenant(page, **person)
+        browser_code = declare_as_tenant(page, room=room, name=name, id_number=id_number)
         context.close()
     with _portal_on(by_driver, tmp_path / "driver-portal.log") as url:
         client = StreamlitClient(url, timeout=30)
         try:
             driver_code = declare_tenant(
-                client, plate_link(plate, keyring=keyring, portal_url=url), **person
+                client,
+                plate_link(plate, keyring=keyring, portal_url=url),
+                room=room,
+                name=name,
+                id_number=id_number,
             ).receipt_code
         finally:
             client.close()
