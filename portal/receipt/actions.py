@@ -73,6 +73,10 @@ def look_up() -> None:
         code = st.text_input(t("回执码", "Receipt code"), key=CODE, max_chars=20)
         tail = st.text_input(
             t("申报人证件号码后6位", "Last 6 characters of the declarant's document number"),
+            help=t(
+                "房东为您申报的租客：填写本人证件号码后6位",
+                "A tenant your landlord declared: the last 6 characters of your own number",
+            ),
             key=TAIL,
             max_chars=DOC_TAIL_CHARS,
             autocomplete="off",

@@ -13,7 +13,7 @@ from portal.ui.text import escape_markdown
 from shared.core.clock import CHINA_TZ
 from shared.core.db import session_scope
 from shared.gate.passages import ExportFormat, PassageFilters, export_passages
-from shared.gate.passes import pass_qr_png, pass_views_for_receipt
+from shared.gate.passes import PassView, pass_qr_png, pass_views_for_receipt
 from shared.gate.visitors import visitors_for_rooms
 from shared.models import DeclarationKind, DeclarationStatus, utcnow
 from shared.self_service.receipt_view import ReceiptView, room_ids_of
@@ -26,15 +26,29 @@ def local_time(at: datetime) -> str:
 
 
 def show_resident_pass(receipt: ReceiptView) -> None:
-    """住户通行码: for an approved residence receipt, each person's pass QR and its validity
-    (issued on first view, renewed here once expired); nothing for any other receipt."""
-    if receipt.kind is not DeclarationKind.RESIDENCE or receipt.status is not DeclarationStatus.APPROVED:
+    """住户通行码: for an approved residence receipt, each person's pass QR and its validity; for
+    an approved rental, each tenant's, for the tenant to scan from the landlord's screen; for a
+    tenant's own view, theirs (issued on first view, renewed here once expired); nothing else."""
+    if receipt.kind is DeclarationKind.ORGANISATION or receipt.status is not DeclarationStatus.APPROVED:
         return
     with session_scope() as session:
-        passes = pass_views_for_receipt(session, declaration_id=receipt.declaration_id, now=utcnow())
+        passes = pass_views_for_receipt(
+            session, declaration_id=receipt.declaration_id, now=utcnow(), holder=receipt.tenant_key
+        )
     if not passes:
         return
-    st.subheader(t("住户通行码", "Resident pass"))
+    is_landlord = receipt.kind is DeclarationKind.RENTAL and receipt.tenant_key is None
+    if is_landlord:
+        st.subheader(t("租客通行码", "Tenants' passes"))
+        st.caption(
+            t(
+                "请每位租客用手机扫描或拍下自己的二维码保存；租客也可用本回执码和本人证件号码后6位自行查看。",
+                "Let each tenant scan or photograph their own code; tenants can also open this receipt "
+                "with its code and the last 6 characters of their own document number.",
+            )
+        )
+    else:
+        st.subheader(t("住户通行码", "Resident pass"))
     st.caption(
         t(
             "在村（社区）门禁处出示此二维码即可通行。请勿转给他人；手机遗失请联系网格员注销。",
@@ -42,23 +56,31 @@ def show_resident_pass(receipt: ReceiptView) -> None:
             "grid officer to revoke it.",
         )
     )
-    for view in passes:
-        with st.container(border=True):
-            st.markdown(f"**{escape_markdown(view.name)}**")
-            if view.is_revoked:
-                st.error(
-                    t("此通行码已注销，请联系网格员。", "This pass was revoked: please ask the grid officer.")
-                )
-                continue
-            st.image(pass_qr_png(view.token), width=220)
-            until = local_time(view.valid_until)
-            st.caption(t(f"有效至 {until}", f"Valid until {until}"))
+    if len(passes) <= 3:
+        for view in passes:
+            _show_pass(view)
+        return
+    with st.expander(t(f"共 {len(passes)} 张通行码", f"{len(passes)} passes")):  # a long tenant list
+        for view in passes:
+            _show_pass(view)
+
+
+def _show_pass(view: PassView) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{escape_markdown(view.name)}**")
+        if view.is_revoked:
+            st.error(t("此通行码已注销，请联系网格员。", "This pass was revoked: ask the grid officer."))
+            return
+        st.image(pass_qr_png(view.token), width=220)
+        until = local_time(view.valid_until)
+        st.caption(t(f"有效至 {until}", f"Valid until {until}"))
 
 
 def show_visitors(receipt: ReceiptView) -> None:
     """近期访客: for an approved rental receipt (a landlord's), the visitors registered at a gate
     for his rooms in the last 30 days, masked; nothing for any other receipt."""
-    if receipt.kind is not DeclarationKind.RENTAL or receipt.status is not DeclarationStatus.APPROVED:
+    is_landlord = receipt.kind is DeclarationKind.RENTAL and receipt.tenant_key is None
+    if not is_landlord or receipt.status is not DeclarationStatus.APPROVED:
         return
     now = utcnow()
     with session_scope() as session:

@@ -59,6 +59,8 @@ def show_status(view: ReceiptView) -> None:
     """The code, what kind of declaration, where, and where it stands."""
     lang = current_lang()
     kind = t(*KIND_LABELS[view.kind])
+    if view.tenant_key is not None:  # a tenant's own view of the rental that lists them
+        kind = t("房东为您申报的居住登记", "Your residence, declared by your landlord")
     st.markdown(f"**{kind}** · {t('回执码', 'Receipt')} {format_receipt_code(view.receipt_code)}")
     st.subheader(f"{t('状态', 'Status')}: {view.status_label(lang)}")
     rooms = "、".join(view.rooms)

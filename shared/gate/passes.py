@@ -98,7 +98,8 @@ def issue_pass(
 
 
 def passes_for_receipt(session: Session, *, declaration_id: int, now: datetime) -> list[ResidentPass]:
-    """The passes of an approved residence declaration, the declarant's first, then the family's.
+    """The passes of an approved residence declaration, the declarant's first, then the family's;
+    of an approved rental, its tenants' (the landlord shows each tenant theirs).
 
     A current pass is kept; a missing or expired one is issued afresh (the receipt's code and
     document check are the renewal); a revoked one stays revoked and is returned as it is, so
@@ -117,10 +118,13 @@ class PassView:
     is_revoked: bool
 
 
-def pass_views_for_receipt(session: Session, *, declaration_id: int, now: datetime) -> list[PassView]:
-    """`passes_for_receipt` with each holder's name, for the receipt page (the declarant typed them)."""
+def pass_views_for_receipt(
+    session: Session, *, declaration_id: int, now: datetime, holder: str | None = None
+) -> list[PassView]:
+    """`passes_for_receipt` with each holder's name, for the receipt page (the declarant typed
+    them); with `holder` (a document's blind index), that person's only: a tenant's own view."""
     views = []
-    for resident_pass, _ in _receipt_passes(session, declaration_id, now):
+    for resident_pass, _ in _receipt_passes(session, declaration_id, now, holder):
         person = session.get(Person, resident_pass.person_id)
         views.append(
             PassView(
@@ -139,9 +143,12 @@ def pass_for_receipt(session: Session, *, declaration_id: int, now: datetime) ->
     return next(mine, None)
 
 
-def _receipt_passes(session: Session, declaration_id: int, now: datetime) -> list[tuple[ResidentPass, bool]]:
+def _receipt_passes(
+    session: Session, declaration_id: int, now: datetime, holder: str | None = None
+) -> list[tuple[ResidentPass, bool]]:
     found: list[tuple[ResidentPass, bool]] = []
-    for residence, is_declarant in listed_residences(session, declaration_id=declaration_id, now=now):
+    listed = listed_residences(session, declaration_id=declaration_id, now=now, holder=holder)
+    for residence, is_declarant in listed:
         latest = latest_pass(session, residence.id)
         if latest is None or (latest.revoked_at is None and latest.valid_until <= now):
             latest = issue_pass(session, residence_id=residence.id, now=now)
@@ -150,35 +157,52 @@ def _receipt_passes(session: Session, declaration_id: int, now: datetime) -> lis
 
 
 def listed_residences(
-    session: Session, *, declaration_id: int, now: datetime
+    session: Session, *, declaration_id: int, now: datetime, holder: str | None = None
 ) -> list[tuple[Residence, bool]]:
-    """(residence, is the declarant's) for each person an approved residence declaration lists who
-    lives in its room today. People are found by their documents, not by
-    `Residence.declaration_id`: a landlord's later declaration of the same tenant takes the
-    residence over, and the pass must stay."""
+    """(residence, is the declarant's) for each person an approved declaration lists who lives
+    where it says today: a residence's declarant and family in its room, a rental's tenants each
+    in their room (the landlord gets none: he does not live there). `holder`, a document's blind
+    index, keeps that one person only (a tenant's own view). People are found by their
+    documents, not by `Residence.declaration_id`: a later declaration of the same person takes
+    the residence over, and the pass must stay."""
     declaration = session.get(Declaration, declaration_id)
     if (
         declaration is None
-        or declaration.kind is not DeclarationKind.RESIDENCE
+        or declaration.kind is DeclarationKind.ORGANISATION
         or declaration.status is not DeclarationStatus.APPROVED
     ):
         return []
     payload = payload_of(declaration)
-    people = [id_blind_index(p["id_type"], p["id_number"]) for p in (payload["person"], *payload["family"])]
-    rows = sorted(
-        session.execute(
-            select(Residence, Person.id_number_index)
-            .join(Person, Residence.person_id == Person.id)
-            .where(
-                Person.id_number_index.in_(people),
-                Residence.room_id == int(payload["room_id"]),
-                active_residence_filter(local_today(now)),
-            )
-            .order_by(Residence.id)
-        ),
-        key=lambda row: people.index(row[1]),  # the declarant first, then the family as listed
-    )
-    return [(residence, index == people[0]) for residence, index in rows]
+    if declaration.kind is DeclarationKind.RESIDENCE:
+        room = int(payload["room_id"])
+        listed = [(_index(p), room) for p in (payload["person"], *payload["family"])]
+    else:
+        listed = [(_index(t["person"]), int(t["room_id"])) for t in payload["tenants"]]
+    declarant = listed[0][0] if declaration.kind is DeclarationKind.RESIDENCE else None
+    order = {pair: n for n, pair in reversed(list(enumerate(listed)))}
+    if holder is not None:
+        order = {pair: n for pair, n in order.items() if pair[0] == holder}
+    if not order:
+        return []
+    rows = session.execute(
+        select(Residence, Person.id_number_index)
+        .join(Person, Residence.person_id == Person.id)
+        .where(
+            Person.id_number_index.in_({index for index, _ in order}),
+            Residence.room_id.in_({room for _, room in order}),
+            active_residence_filter(local_today(now)),
+        )
+    ).all()
+    found = sorted(
+        (order[(index, residence.room_id)], residence.id, residence, index)
+        for residence, index in rows
+        if (index, residence.room_id) in order
+    )  # the declarant first, then the family or the tenants as listed
+    return [(residence, index == declarant) for _, _, residence, index in found]
+
+
+def _index(person: dict[str, str]) -> str:
+    return id_blind_index(person["id_type"], person["id_number"])
 
 
 def latest_pass(session: Session, residence_id: int) -> ResidentPass | None:

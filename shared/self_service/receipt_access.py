@@ -2,7 +2,8 @@
 the rate limit that keeps the codes from being guessed.
 
 A look-up needs the receipt code and the last 6 characters of the declarant's document
-number. A wrong code and a wrong tail get the same answer, so neither can be probed alone.
+number (or, for a tenant a landlord listed, of the tenant's own: `open_declaration(tenants=True)`).
+A wrong code and a wrong tail get the same answer, so neither can be probed alone.
 Failed look-ups are counted in the database (every portal process shares the count): after
 `MAX_FAILURES_PER_CODE` for one code within `CODE_WINDOW`, or `MAX_FAILURES_PER_CLIENT` from
 one client within `CLIENT_WINDOW`, look-ups are refused, even correct ones, until the window
@@ -31,7 +32,7 @@ from shared.core.crypto import blind_index
 from shared.core.errors import DomainError
 from shared.core.validate_ids import normalise_number
 from shared.declarations.store import RECEIPT_ALPHABET, RECEIPT_LENGTH, declarant_number, payload_of
-from shared.models import Declaration, ReceiptAttempt
+from shared.models import Declaration, DeclarationKind, ReceiptAttempt
 from shared.places.qr import QUIET_ZONE, qr_matrix
 
 RECEIPT_PARAM = "r"  # the portal's receipt page reads ?r=<code>
@@ -67,12 +68,26 @@ class TooManyAttempts(DomainError):
         self.retry_at = retry_at
 
 
+class AmbiguousTenant(DomainError):
+    """Two tenants of one rental share the last 6 characters: neither view may be guessed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "该回执下有多位租客证件号码后6位相同，请联系网格员查询",
+            "Several tenants on this receipt share these 6 characters; please ask the grid officer",
+            field="receipt_code",
+        )
+
+
 @dataclass(frozen=True)
 class OpenedReceipt:
-    """A declaration whose receipt was opened, with its decrypted current payload."""
+    """A declaration whose receipt was opened, with its decrypted current payload. `tenant` is
+    set when a tenant the landlord listed opened it with their own number: the position of
+    their entry in `payload["tenants"]`."""
 
     declaration: Declaration
     payload: dict[str, Any]
+    tenant: int | None = None
 
 
 def normalise_receipt_code(text: str) -> str:
@@ -86,10 +101,18 @@ def format_receipt_code(code: str) -> str:
 
 
 def open_declaration(
-    session: Session, *, receipt_code: str, doc_tail: str, client_key: str, now: datetime
+    session: Session,
+    *,
+    receipt_code: str,
+    doc_tail: str,
+    client_key: str,
+    now: datetime,
+    tenants: bool = False,
 ) -> OpenedReceipt:
-    """The declaration behind a receipt code, if the document tail matches and the rate limit
-    allows; raises ReceiptMismatch or TooManyAttempts otherwise."""
+    """The declaration behind a receipt code, if the declarant's document tail matches and the
+    rate limit allows; raises ReceiptMismatch or TooManyAttempts otherwise. With `tenants`, a
+    rental's receipt also opens with the tail of a tenant it lists, for that tenant's own view
+    (the landlord's tail comes first; the actions on a receipt never take a tenant's)."""
     code = normalise_receipt_code(receipt_code)
     code_key = blind_index(code, kind="receipt")
     client = blind_index(client_key or "-", kind="receipt client")
@@ -100,15 +123,25 @@ def open_declaration(
         else None
     )
     payload = payload_of(declaration) if declaration is not None else None
-    if declaration is None or payload is None or not _tail_matches(declaration, payload, doc_tail):
-        _record_failure(session, code_key=code_key, client=client, now=now)
-        raise ReceiptMismatch()
-    return OpenedReceipt(declaration, payload)
+    if declaration is not None and payload is not None:
+        if _tail_matches(declarant_number(declaration.kind, payload), doc_tail):
+            return OpenedReceipt(declaration, payload)
+        if tenants and declaration.kind is DeclarationKind.RENTAL:
+            listed = [
+                index
+                for index, tenant in enumerate(payload["tenants"])
+                if _tail_matches(tenant["person"]["id_number"], doc_tail)
+            ]
+            if len(listed) > 1:
+                raise AmbiguousTenant()
+            if listed:
+                return OpenedReceipt(declaration, payload, tenant=listed[0])
+    _record_failure(session, code_key=code_key, client=client, now=now)
+    raise ReceiptMismatch()
 
 
-def _tail_matches(declaration: Declaration, payload: dict[str, Any], doc_tail: str) -> bool:
-    number = declarant_number(declaration.kind, payload)
-    expected = number[-DOC_TAIL_CHARS:]
+def _tail_matches(number: str, doc_tail: str) -> bool:
+    expected = normalise_number(number)[-DOC_TAIL_CHARS:]
     given = normalise_number(doc_tail or "")
     return len(given) == len(expected) and hmac.compare_digest(given.encode(), expected.encode())
 

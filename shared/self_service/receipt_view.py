@@ -96,15 +96,18 @@ class ReceiptView:
     people: tuple[ListedPerson, ...]
     timeline: tuple[TimelineEntry, ...]
     link: str
+    # A tenant's own view of the rental that lists them (shared.self_service.tenant_receipt):
+    # the blind index of their document; they see themselves only, and change nothing.
+    tenant_key: str | None = None
 
     @property
     def can_correct(self) -> bool:
-        return self.status not in CLOSED
+        return self.status not in CLOSED and self.tenant_key is None
 
     @property
     def can_end(self) -> bool:
         """Residences and rentals end with a move-out date; organisations do not end here."""
-        return self.status not in CLOSED and self.kind is not DeclarationKind.ORGANISATION
+        return self.can_correct and self.kind is not DeclarationKind.ORGANISATION
 
     def status_label(self, lang: str = "zh") -> str:
         return self.status_en if lang.lower().startswith("en") else self.status_zh

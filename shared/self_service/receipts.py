@@ -35,6 +35,7 @@ from shared.self_service.receipt_view import (
     room_ids_of,
 )
 from shared.self_service.submit import PUBLIC_ACTOR, check_place, run_comparison_rules
+from shared.self_service.tenant_receipt import build_tenant_view
 
 __all__ = [
     "ReceiptView",
@@ -63,10 +64,13 @@ MAX_NOTE_CHARS = 1000
 def open_receipt(
     session: Session, *, receipt_code: str, doc_tail: str, client_key: str, now: datetime
 ) -> ReceiptView:
-    """我的回执: status, officer's request, what was declared and who is listed."""
+    """我的回执: status, officer's request, what was declared and who is listed; for a tenant a
+    landlord listed who gives their own number, their own part of it (`build_tenant_view`)."""
     opened = open_declaration(
-        session, receipt_code=receipt_code, doc_tail=doc_tail, client_key=client_key, now=now
+        session, receipt_code=receipt_code, doc_tail=doc_tail, client_key=client_key, now=now, tenants=True
     )
+    if opened.tenant is not None:
+        return build_tenant_view(session, opened.declaration, opened.payload, opened.tenant)
     return build_receipt_view(session, opened.declaration, opened.payload)
 
 

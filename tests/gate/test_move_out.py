@@ -56,7 +56,8 @@ def home(session: Session) -> dict[str, Any]:
 
 
 def approved(session: Session, home: dict[str, Any], **fields: Any) -> Declaration:
-    declaration = declare_residence(session, room=home["room"], now=NOW - timedelta(days=3), **fields)
+    declared_at = NOW - timedelta(days=3)
+    declaration: Declaration = declare_residence(session, room=home["room"], now=declared_at, **fields)
     session.commit()
     decide(session, approve, declaration, at=NOW - timedelta(days=2))
     return declaration

@@ -244,3 +244,49 @@ def test_an_organisation_is_corrected_but_not_ended_here(session: Session, rooms
     assert "单位登记" in texts(at) and "东莞市麻涌某五金有限公司" in texts(at)
     assert value_of(at, "receipt.fix.staff_count") == 35
     assert not [b for b in at.button if b.key == "receipt.end"]
+
+
+def test_a_listed_tenant_opens_their_own_receipt_and_pass_after_approval(
+    session: Session, rooms: dict[str, Any]
+) -> None:
+    from shared.review.decisions import approve
+    from tests.factories import make_grid, make_id_number, staff_identity
+
+    other = make_id_number("450103", "19880808", "033")
+    tenants = [
+        tenant_fields(rooms["101"]) | {"move_in": today() - timedelta(days=20)},
+        tenant_fields(rooms["102"], name="黄五", id_number=other, birth_date="", sex="", phone="13900139000")
+        | {"move_in": today() - timedelta(days=20)},
+    ]
+    raw = rental_fields(
+        [rooms["101"], rooms["102"]], lease_start=today() - timedelta(days=90), tenants=tenants
+    )
+    rental = submit_rental(
+        session,
+        plate_code=rooms["plate"],
+        data=validate_rental(raw, today=today()),
+        idempotency_key="rental",
+        now=utcnow(),
+    )
+    session.commit()
+    before = look_up(rental.receipt_code, TAIL)
+    assert "房东为您申报的居住登记" in texts(before) and not before.get("image")
+    grid = make_grid(session, code="G1")
+    session.execute(Declaration.__table__.update().values(grid_code=grid.code))  # his grid officer
+    session.commit()
+    approve(
+        session,
+        declaration_id=rental.id,
+        staff=staff_identity("officer", [grid.code]),
+        now=utcnow(),
+        expected_version=rental.row_version,
+    )
+    session.commit()
+    at = look_up(rental.receipt_code, TAIL)
+    assert not at.exception
+    page = texts(at)
+    assert "住户通行码" in page and "李四" in page and len(at.get("image")) == 1
+    assert "黄五" not in page and "陈大文" not in page and "101" in page
+    assert not [b for b in at.button if b.key in ("receipt.end", "receipt.fix._submit")]
+    landlord = look_up(rental.receipt_code, LANDLORD_ID[-6:])
+    assert "租客通行码" in texts(landlord) and len(landlord.get("image")) == 2
