@@ -38,6 +38,7 @@ DECLARANT_EVENT_LABELS: dict[str, tuple[str, str]] = {
     EventAction.APPROVED: ("已核实", "Approved"),
     EventAction.REJECTED: ("未通过", "Rejected"),
     EventAction.VISITED: ("工作人员已上门核查", "An officer visited"),
+    EventAction.ADDRESS_PLACED: ("工作人员已补录您的地址", "An officer placed your address"),
 }
 
 # -- officers (审核队列, 审核详情, exports) --------------------------------------------------------
@@ -63,6 +64,7 @@ OFFICER_EVENT_LABELS: dict[str, tuple[str, str]] = {
     EventAction.APPROVED: ("核实通过", "Approved"),
     EventAction.REJECTED: ("不予通过", "Rejected"),
     EventAction.VISITED: ("入屋核查", "On-site visit"),
+    EventAction.ADDRESS_PLACED: ("地址已补录", "Address placed"),
 }
 
 SEVERITY_LABELS: dict[Severity, tuple[str, str]] = {

@@ -46,6 +46,7 @@ class EventAction(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     VISITED = "visited"
+    ADDRESS_PLACED = "address_placed"  # the officer gave a typed address its plate (待补录地址)
 
 
 def new_receipt_code(session: Session) -> str:

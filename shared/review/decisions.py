@@ -51,6 +51,10 @@ def approve(
     created, residences opened, moved or ended, rooms let, the organisation kept), in the
     caller's one transaction."""
     declaration = open_for_review(session, declaration_id=declaration_id, staff=staff)
+    if declaration.plate_code is None:  # the records need a room: shared.review.unplaced places it
+        raise DomainError(
+            "请先补录地址（关联或新建门牌）再核实", "Place the address (link or create a plate) first"
+        )
     _claim(session, declaration, expected_version, DeclarationStatus.APPROVED, now, ("核实通过", "approve"))
     outcome = apply_declaration(session, declaration, payload_of(declaration), today=local_today(now))
     add_event(

@@ -50,6 +50,7 @@ from shared.review.states import (
     SEVERITY_RANK,
     working_days_between,
 )
+from shared.review.unplaced_view import UnplacedView, unplaced_view
 from shared.self_service.receipt_view import parse_correction_note, room_ids_of, room_labels
 from shared.staff.auth import StaffIdentity, require_role
 
@@ -98,7 +99,7 @@ class ReviewDetail:
     waiting_since: datetime
     working_days: int
     is_overdue: bool
-    plate_code: str
+    plate_code: str | None  # None while a typed address waits for its plate (`unplaced`)
     address: str
     village: str
     grid_code: str | None
@@ -115,6 +116,7 @@ class ReviewDetail:
     findings: tuple[FindingView, ...]
     changes: tuple[FieldChange, ...]  # between the latest two versions
     timeline: tuple[TimelineItem, ...]
+    unplaced: UnplacedView | None = None  # the typed address, its candidates and its placing
 
     @property
     def can_decide(self) -> bool:
@@ -140,12 +142,18 @@ def get_detail(session: Session, *, declaration_id: int, staff: StaffIdentity, n
     payload = payload_of(declaration)
     room_ids = room_ids_of(declaration.kind, payload)
     labels = room_labels(session, room_ids)
-    plate, street, village = session.execute(
-        select(DoorPlate, Street.name, Village.name)
-        .join(Street, Street.id == DoorPlate.street_id)
-        .join(Village, Village.code == Street.village_code)
-        .where(DoorPlate.code == declaration.plate_code)
-    ).one()
+    unplaced = unplaced_view(session, declaration)
+    if declaration.plate_code is None and unplaced is not None:
+        plate_code, village, (lon, lat) = None, unplaced.village_name, unplaced.centre
+        address = f"{unplaced.typed}（地址待补录）"
+    else:
+        plate, street, village = session.execute(
+            select(DoorPlate, Street.name, Village.name)
+            .join(Street, Street.id == DoorPlate.street_id)
+            .join(Village, Village.code == Street.village_code)
+            .where(DoorPlate.code == declaration.plate_code)
+        ).one()
+        plate_code, address, lon, lat = plate.code, format_address(street, plate.number), plate.lon, plate.lat
     versions = session.scalars(
         select(DeclarationVersion)
         .where(DeclarationVersion.declaration_id == declaration.id)
@@ -164,14 +172,14 @@ def get_detail(session: Session, *, declaration_id: int, staff: StaffIdentity, n
         waiting_since=waiting_since,
         working_days=working,
         is_overdue=declaration.status in PENDING_STATES and working > OVERDUE_WORKING_DAYS,
-        plate_code=plate.code,
-        address=format_address(street, plate.number),
+        plate_code=plate_code,
+        address=address,
         village=village,
         grid_code=declaration.grid_code,
         rooms=tuple(labels.get(r, "") for r in room_ids),
         room_names=labels,
-        lon=plate.lon,
-        lat=plate.lat,
+        lon=lon,
+        lat=lat,
         declared=masked(payload),
         field_paths=tuple(flatten(payload)),
         buildings=building_records(session, declaration, set(room_ids), today=today),
@@ -183,6 +191,7 @@ def get_detail(session: Session, *, declaration_id: int, staff: StaffIdentity, n
         findings=_findings(session, declaration.id),
         changes=diff_versions(payload_of(versions[-2]), payload) if len(versions) >= 2 else (),
         timeline=_timeline(session, declaration.id),
+        unplaced=unplaced,
     )
 
 

@@ -17,8 +17,8 @@ from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from shared.core.clock import CHINA_TZ, local_today
-from shared.models import Declaration, DeclarationStatus, DoorPlate, Finding, Street
-from shared.review.queue_items import QueueItem, item_columns, queue_items
+from shared.models import Declaration, DeclarationStatus, DoorPlate, Finding, Street, UnplacedAddress
+from shared.review.queue_items import QueueItem, item_columns, queue_items, village_of_item
 from shared.review.scope import grid_scope
 from shared.review.states import PENDING_STATES, SEVERITY_RANK, waiting_since_column
 from shared.staff.auth import StaffIdentity
@@ -93,12 +93,7 @@ def iter_queue(
     for start in range(0, len(ids), MAX_PAGE):
         chunk = ids[start : start + MAX_PAGE]
         rank = {declaration_id: n for n, declaration_id in enumerate(chunk)}
-        rows = session.execute(
-            item_columns(waiting)
-            .join(DoorPlate, DoorPlate.code == Declaration.plate_code)
-            .join(Street, Street.id == DoorPlate.street_id)
-            .where(Declaration.id.in_(chunk))
-        ).all()
+        rows = session.execute(_placed_or_typed(item_columns(waiting)).where(Declaration.id.in_(chunk))).all()
         yield from queue_items(session, sorted(rows, key=lambda row: rank[row.id]), now=now)
 
 
@@ -138,13 +133,11 @@ def clean_candidates(
 def _filtered(
     query: Select[*Row], *, staff: StaffIdentity, filters: QueueFilters, now: datetime, waiting: Any
 ) -> Select[*Row]:
-    query = (
-        query.join(DoorPlate, DoorPlate.code == Declaration.plate_code)
-        .join(Street, Street.id == DoorPlate.street_id)
-        .where(grid_scope(staff, Declaration.grid_code), Declaration.status.in_(filters.states))
+    query = _placed_or_typed(query).where(
+        grid_scope(staff, Declaration.grid_code), Declaration.status.in_(filters.states)
     )
     if filters.village:
-        query = query.where(Street.village_code == filters.village)
+        query = query.where(village_of_item() == filters.village)
     if filters.grid:
         query = query.where(Declaration.grid_code == filters.grid)
     if filters.rule:
@@ -157,6 +150,15 @@ def _filtered(
     if filters.max_age_days is not None:  # submitted on or after today − max days
         query = query.where(waiting >= _local_midnight(today - timedelta(days=filters.max_age_days)))
     return query
+
+
+def _placed_or_typed(query: Select[*Row]) -> Select[*Row]:
+    """The plate and street, or for a declaration still without a plate its typed address."""
+    return (
+        query.outerjoin(DoorPlate, DoorPlate.code == Declaration.plate_code)
+        .outerjoin(Street, Street.id == DoorPlate.street_id)
+        .outerjoin(UnplacedAddress, UnplacedAddress.declaration_id == Declaration.id)
+    )
 
 
 def _ordered(query: Select[*Row], waiting: Any) -> Select[*Row]:

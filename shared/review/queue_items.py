@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from shared.core.clock import CHINA_TZ, local_today
@@ -24,9 +24,11 @@ from shared.models import (
     Finding,
     Severity,
     Street,
+    UnplacedAddress,
     Village,
 )
 from shared.models.places import format_address
+from shared.models.unplaced import typed_address_text
 from shared.review.states import OVERDUE_WORKING_DAYS, PENDING_STATES, SEVERITY_RANK, working_days_between
 from shared.self_service.receipt_view import room_ids_of, room_labels
 
@@ -71,8 +73,17 @@ def item_columns(waiting: Any) -> Select[Any]:
         waiting,
         Street.name,
         DoorPlate.number,
-        Street.village_code,
+        village_of_item().label("village_code"),
+        UnplacedAddress.street_text,
+        UnplacedAddress.number_text,
+        UnplacedAddress.building_text,
+        UnplacedAddress.room_text,
     )
+
+
+def village_of_item() -> Any:
+    """The plate's village, or the village chosen for a typed address (待补录地址)."""
+    return func.coalesce(Street.village_code, UnplacedAddress.village_code)
 
 
 def queue_items(session: Session, rows: Sequence[Any], *, now: datetime) -> list[QueueItem]:
@@ -95,7 +106,9 @@ def queue_items(session: Session, rows: Sequence[Any], *, now: datetime) -> list
                 kind=row.kind,
                 status=row.status,
                 declarant=mask_name(declarant_name(row.kind, payloads[row.id])),
-                address=_address(format_address(row.name, row.number), rooms),
+                address=_address(format_address(row.name, row.number), rooms)
+                if row.name is not None
+                else _typed_address(row),
                 village=villages.get(row.village_code, ""),
                 grid_code=row.grid_code,
                 rules=tuple(dict.fromkeys(rule for rule, _ in found)),
@@ -131,6 +144,11 @@ def _village_names(session: Session, codes: set[str]) -> dict[str, str]:
         return {}
     rows = session.execute(select(Village.code, Village.name).where(Village.code.in_(codes)))
     return {code: name for code, name in rows}
+
+
+def _typed_address(row: Any) -> str:
+    typed = typed_address_text("", row.street_text, row.number_text, row.building_text, row.room_text)
+    return f"{typed}（地址待补录）"
 
 
 def _address(plate: str, rooms: list[str]) -> str:
