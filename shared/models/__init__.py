@@ -19,6 +19,7 @@ from shared.models.declarations import Declaration, DeclarationEvent, Declaratio
 from shared.models.drafts import FormDraft
 from shared.models.gate import Gate, Passage, Visitor
 from shared.models.housing import Building, Facility, Organisation, Room
+from shared.models.notices import Notice, NoticeKind, NoticeStatus
 from shared.models.passes import ResidentPass
 from shared.models.people import Person, Residence
 from shared.models.places import DoorPlate, Grid, Street, Village
@@ -42,6 +43,9 @@ __all__ = [
     "FormDraft",
     "Gate",
     "Grid",
+    "Notice",
+    "NoticeKind",
+    "NoticeStatus",
     "Organisation",
     "OrganisationStatus",
     "Passage",
