@@ -5,6 +5,7 @@ from typing import TypeVar
 
 import streamlit as st
 
+from portal.declare.unplaced import MISSING_PARAM, missing_address
 from portal.ui.i18n import t
 from shared.core.db import session_scope
 from shared.places.links import plate_link_query
@@ -31,8 +32,10 @@ def _choose(label: str, names: Mapping[K, str], key: str) -> K | None:
     )
 
 
-tab_choose, tab_text = st.tabs(
-    [t("按村、街道、门牌号", "By village, street, number"), t("输入地址", "Type the address")]
+missing = t("找不到我的地址", "My address is not listed")
+tab_choose, tab_text, tab_missing = st.tabs(
+    [t("按村、街道、门牌号", "By village, street, number"), t("输入地址", "Type the address"), missing],
+    default=missing if st.query_params.get(MISSING_PARAM) else None,
 )
 with tab_choose:
     village_code = _choose(t("村（社区）", "Village or community"), village_names, "search.village")
@@ -65,15 +68,13 @@ with tab_text:
         with session_scope() as session:
             hits = search_addresses(session, text)
         if not hits:
-            st.warning(
-                t(
-                    "没有找到匹配的标准地址，请换个写法或按村、街道选择。",
-                    "No standard address matches: try another spelling, or choose by village and street.",
-                )
-            )
+            st.warning(t("没有找到匹配的标准地址：请换个写法，或点“找不到我的地址”。",
+                         "Nothing matches: try another spelling or “My address is not listed”."))  # fmt: skip
         for hit in hits:
             st.page_link(
                 "app_pages/plate.py",
                 label=f"{hit.village_name} · {hit.address}",
                 query_params=plate_link_query(hit.code),
             )
+with tab_missing:
+    missing_address(village_names)

@@ -14,13 +14,27 @@ from shared.places.links import plate_link_query
 from shared.places.plates import PlateView
 
 SEARCH_PAGE = "app_pages/search.py"
+MISSING_PARAM = "missing"  # ?missing=1 opens the search page on 找不到我的地址
 RECEIPT_PAGE = "app_pages/receipt.py"
 
 
-def big_button(label: str, *, page: str, key: str, icon: str, primary: bool = False) -> None:
+def big_button(
+    label: str, *, page: str, key: str, icon: str, primary: bool = False, query: dict[str, str] | None = None
+) -> None:
     """A full-width button to another page: a thumb finds it where a text link is missed."""
     if st.button(label, key=key, icon=icon, type="primary" if primary else "secondary", width="stretch"):
-        st.switch_page(page)
+        st.switch_page(page, query_params=query)
+
+
+def missing_button() -> None:
+    """找不到我的地址: a building with no plate (new, lost, never installed) is declared too."""
+    big_button(
+        t("找不到我的地址（新楼、没有门牌）", "My address is not listed (new building, no plate)"),
+        page=SEARCH_PAGE,
+        key="plate.to_missing",
+        icon=":material/add_location_alt:",
+        query={MISSING_PARAM: "1"},
+    )
 
 
 def search_button(*, primary: bool = True) -> None:
@@ -53,6 +67,7 @@ def show_home() -> None:
         )
     )
     search_button()
+    missing_button()
     receipt_button()
 
 
@@ -65,6 +80,7 @@ def refuse_plate_link(token: str | None) -> None:
         )
     )
     search_button()
+    missing_button()
     with session_scope() as session:
         contacts = contacts_of_link(session, token)
     if contacts is not None:
@@ -82,6 +98,7 @@ def show_retired(plate: PlateView, successor: PlateView | None) -> None:
             query_params=plate_link_query(successor.code),
         )
     search_button(primary=successor is None)
+    missing_button()
     with session_scope() as session:
         contacts = contacts_of_plate(session, plate.code)
     if contacts is not None:
