@@ -19,6 +19,7 @@ from shared.models.declarations import Declaration, DeclarationEvent, Declaratio
 from shared.models.drafts import FormDraft
 from shared.models.gate import Gate, Passage, Visitor
 from shared.models.housing import Building, Facility, Organisation, Room
+from shared.models.inspections import Inspection, Rectification, RectificationStatus
 from shared.models.notices import Notice, NoticeKind, NoticeStatus
 from shared.models.passes import ResidentPass
 from shared.models.people import Person, Residence
@@ -43,6 +44,7 @@ __all__ = [
     "FormDraft",
     "Gate",
     "Grid",
+    "Inspection",
     "Notice",
     "NoticeKind",
     "NoticeStatus",
@@ -55,6 +57,8 @@ __all__ = [
     "PlateKind",
     "ReceiptAttempt",
     "RecordStatus",
+    "Rectification",
+    "RectificationStatus",
     "Residence",
     "ResidentPass",
     "Role",
