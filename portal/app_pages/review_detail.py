@@ -7,6 +7,7 @@ and phones in clear (audited)."""
 import streamlit as st
 
 from portal.review.actions import decision_box, passes_box, reveal_box
+from portal.review.unplaced import placing_box
 from portal.review.widgets import (
     ID_PARAM,
     QUEUE_PAGE,
@@ -53,6 +54,7 @@ st.caption(
 show_flash()
 seen = seen_version(detail.declaration_id, detail.row_version)
 show_findings(detail)
+placing_box(detail, staff)
 left, right = st.columns(2)
 with left:
     st.subheader(t("申报内容", "Declared"))
