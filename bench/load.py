@@ -2,7 +2,7 @@
 
 A fresh SQLite file gets the town-scale demo (about 19,000 plates, 150,000 people), so every query
 the plate page and a submission make runs against a town's worth of rows; the small demo would
-hide a missing index. One `streamlit run portal/app.py` serves it, started as the browser tests
+hide a missing index. One `streamlit run portal/server.py` serves it, started as the browser tests
 start it. A warm-up round of one session fills the server's caches (its times are the cold ones);
 then rounds of 5, 10 and 20 sessions, each a browser context (its own cookies and Streamlit
 session) on a phone-sized page of one Debian chromium. All open a plate link at once (page ready:
@@ -125,7 +125,7 @@ def _id_number(serial: int) -> str:
 def _portal(env: dict[str, str], log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     """The portal under `streamlit run`, started as the browser tests start it, stopped on the way
     out whatever happened (an error, Ctrl-C)."""
-    process, url = start_streamlit("portal/app.py", env, log)
+    process, url = start_streamlit("portal/server.py", env, log)
     try:
         yield process, url
     finally:

@@ -8,7 +8,7 @@ the demo itself has none). `map_build_seconds` counts the queries, building the 
 rendering its HTML once (what `st_folium` then sends), not the demo build; `basemap_*` the town's
 own basemap (shared.reporting.basemap_data), which the portal caches.
 
-Then `streamlit run portal/app.py` serves that town (as the browser tests start it) and Debian's
+Then `streamlit run portal/server.py` serves that town (as the browser tests start it) and Debian's
 chromium opens, as the demo supervisor, the operation map and a plate page with its small map:
 `external_requests` counts every request to a host other than the app's own (each is stopped, as
 an intranet would). Issue 17 asks for 0 by default; MENPAI_MAP_TILES=osm shows the tiles' count.

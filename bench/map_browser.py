@@ -40,7 +40,7 @@ def count_external_requests(database_url: str, tmp: Path) -> None:
     env.update(DATABASE_URL=database_url, PYTHONUNBUFFERED="1")
     print(f"map_tiles_setting: {env.get('MENPAI_MAP_TILES') or '(unset)'}")
     outside: Counter[str] = Counter()
-    process, url = start_streamlit("portal/app.py", env, tmp / "portal.log")
+    process, url = start_streamlit("portal/server.py", env, tmp / "portal.log")
     try:
         seconds, on_map = _visit(chromium, url, database_url, outside)
     finally:

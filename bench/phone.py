@@ -1,7 +1,7 @@
 """Phone self-service (issue 12, part 6): one person at a time on a phone-sized Chromium against
 the town-scale demo, measured as they would feel it.
 
-A fresh SQLite file gets the town-scale demo; `streamlit run portal/app.py` serves it and
+A fresh SQLite file gets the town-scale demo; `streamlit run portal/server.py` serves it and
 `streamlit run bench/phone_baseline.py` serves a bare page with the same fields. Sessions run one
 after another, each in a browser context of its own (its own Streamlit session); the first is a
 warm-up and is not counted. Each opens a plate link (plate page ready: until its declaring buttons
@@ -21,23 +21,25 @@ import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-import tests.e2e.steps as steps
 from bench.load import SECRET, ServerMemory, _build_town, _id_number, _name, _portal
 from bench.phone_baseline import baseline_fields
 from shared.core.crypto import Keyring
 from shared.places.links import plate_link
 from tests.e2e.conftest import CHROMIUM_ARGS, start_streamlit
+from tests.e2e.reruns import watch_reruns
 from tests.e2e.steps import (
     CONSENT,
     PHONE,
+    PLEDGE,
     Field,
+    landlord_form,
     plates_with_rooms,
+    play,
     settle,
     submit_declaration,
     tenant_form,
@@ -46,11 +48,6 @@ from tests.e2e.steps import (
 
 SESSIONS = 6  # the first is the warm-up
 TIMEOUT_MS = 120_000
-FILL: dict[str, Callable[[Page, str, Any], None]] = {
-    "type": steps.type_into,
-    "choose": steps.choose,
-    "date": steps.enter_date,
-}
 
 
 def run() -> None:
@@ -149,7 +146,7 @@ def _fill(page: Page, fields: Sequence[Field]) -> list[float]:
     taken = []
     for field in fields:
         started = time.perf_counter()
-        FILL[field.how](page, field.label, field.value)
+        play(page, field)
         settle(page, timeout_ms=TIMEOUT_MS)
         taken.append(time.perf_counter() - started)
     return taken
@@ -179,17 +176,17 @@ def _draft_kept_after_reload(browser: Browser, link: str, room: str) -> bool:
 
 
 def _landlord_inputs() -> str:
-    """Inputs of the landlord form with two tenants, when tests/e2e/steps.py describes that form
-    (`landlord_form(tenants=2)`, the pledge included)."""
-    landlord_form = getattr(steps, "landlord_form", None)
-    if landlord_form is None:
-        return "n/a (tests/e2e/steps.py has no landlord_form yet)"
-    return f"{len(landlord_form(tenants=2))} inputs"
+    """Inputs of the landlord form with two tenants as tests/e2e/steps.py describes it: 添加租客
+    once and the pledge included (issue 12: <= 16 plus the pledge)."""
+    fields = landlord_form(tenants=2)
+    pledge = sum(field.label == PLEDGE for field in fields)
+    return f"{len(fields)} inputs ({len(fields) - pledge} plus the pledge)"
 
 
 def _phone(browser: Browser) -> Page:
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     context.set_default_timeout(TIMEOUT_MS)
+    watch_reruns(context)  # a field step ends when its rerun is over (tests/e2e/reruns.py)
     return context.new_page()
 
 

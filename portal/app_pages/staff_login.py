@@ -3,8 +3,9 @@
 import streamlit as st
 
 from portal.ui.i18n import t
-from portal.ui.staff import current_staff, sign_in_form, sign_out
-from shared.staff.auth import IDLE_TIMEOUT, ROLE_NAMES
+from portal.ui.sign_in import sign_in_form
+from portal.ui.staff import current_staff, sign_out
+from shared.staff.auth import ROLE_NAMES, idle_minutes_text
 
 staff = current_staff()
 if staff is None:
@@ -28,12 +29,12 @@ st.write(
 )
 if staff.grid_codes:
     st.caption(t("负责网格：", "Grids: ") + ", ".join(staff.grid_codes))
-minutes = int(IDLE_TIMEOUT.total_seconds() // 60)
+minutes = idle_minutes_text()
 st.caption(
     t(
-        f"在顶部菜单“工作人员”中打开工作页面。{minutes} 分钟无操作将自动退出。",
-        f"Open your work pages from the “Staff” menu at the top. "
-        f"You are signed out after {minutes} minutes without activity.",
+        f"在顶部菜单“工作人员”中打开工作页面。{minutes} 分钟无操作将自动退出；刷新页面或新开标签页不会退出。",
+        f"Open your work pages from the “Staff” menu at the top. You are signed out after {minutes} "
+        "minutes without activity; reloading the page or opening another tab keeps you signed in.",
     )
 )
 if st.button(t("退出登录", "Sign out"), icon=":material/logout:", key="staff.sign_out"):

@@ -1,13 +1,17 @@
 """The portal's menu: public pages for everyone, staff pages only for the roles that may open them.
 
 A typed URL of another role's page is not in the menu, so it falls back to the plate page; each
-staff page also guards itself. Page paths are relative to portal/app.py, the router.
+staff page also guards itself. Signed out, a typed URL of a staff page shows the sign-in in its
+place, and the page once signed in. Page paths are relative to portal/app.py, the router.
 """
+
+from functools import partial
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from portal.ui.i18n import t
+from portal.ui.sign_in import sign_in_instead
 from shared.models import Role
 from shared.staff.auth import StaffIdentity
 
@@ -55,7 +59,12 @@ def staff_pages(staff: StaffIdentity | None) -> list[StreamlitPage]:
             url_path="staff",
         )
     ]
-    if staff is not None:
+    if staff is None:
+        pages += [
+            st.Page(partial(sign_in_instead, title), title=title, url_path=path, visibility="hidden")
+            for _, path, title, _, _ in _staff_page_table()
+        ]
+    else:
         pages += [
             st.Page(
                 f"app_pages/{name}.py",

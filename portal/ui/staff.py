@@ -1,54 +1,60 @@
 """Staff sessions in the portal: who is signed in, the sign-in form, sign-out, and the guard that
 every staff page calls first.
 
-Session state holds a `StaffIdentity` (plain values) and the time of the last page run. The
-rules (password check, lockout, idle timeout, roles) live in `shared.staff.auth`; this module only
-reads and writes session state and shows messages.
+A sign-in lives on the server (shared.staff.sessions) under an HttpOnly cookie, so a reload, a
+typed URL or a second tab stays signed in; session state keeps the `StaffIdentity` (plain values)
+and the server session's id for the runs of one tab. The rules (password check, lockout, idle
+timeout, roles) live in shared.staff; this module reads and writes session state and shows messages.
 """
 
 from datetime import datetime
 
 import streamlit as st
 
+from portal.ui.browser_session import (
+    NOTICE_PARAMETER,
+    SESSION_ROUTE,
+    SIGNED_OUT_ROUTE,
+    cookie_token,
+    go_through,
+)
 from portal.ui.i18n import LANG_KEY, current_lang, t
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
 from shared.models import Role, utcnow
 from shared.staff.auth import (
-    IDLE_TIMEOUT,
-    LoginRefused,
     StaffIdentity,
-    authenticate,
+    idle_minutes_text,
     is_session_expired,
     load_identity,
     record_sign_out,
     require_role,
 )
+from shared.staff.sessions import SessionCheck, check_session, end_session, resume_session
 
 IDENTITY_KEY = "staff.identity"
 LAST_SEEN_KEY = "staff.last_seen"
+SERVER_SESSION_KEY = "staff.server_session"
 NOTICE_KEY = "staff.notice"
+TRIP_KEY = "staff.trip"  # (route, params) the browser must go through on the next run
+COOKIE_CHECKED_KEY = "staff.cookie_checked"
 
 
 def current_staff() -> StaffIdentity | None:
-    """The signed-in staff member, or None. Ends the session after IDLE_TIMEOUT without a page
-    run, and when the account was disabled meanwhile; otherwise counts this run as activity."""
+    """The signed-in staff member, or None. Ends the session after the idle timeout without a
+    page run in any tab, at a sign-out in another tab, and when the account was disabled
+    meanwhile; otherwise counts this run as activity."""
+    now = utcnow()
     identity = st.session_state.get(IDENTITY_KEY)
     if not isinstance(identity, StaffIdentity):
-        return None
-    now = utcnow()
-    last_seen = st.session_state.get(LAST_SEEN_KEY)
-    if not isinstance(last_seen, datetime) or is_session_expired(last_seen, now):
-        _end_session(identity, now=now, reason="idle")
-        return None
-    with session_scope() as session:
-        fresh = load_identity(session, user_id=identity.user_id)
-    if fresh is None:
-        _end_session(identity, now=now, reason="disabled")
-        return None
-    st.session_state[IDENTITY_KEY] = fresh  # a changed role or grid list applies at once
-    st.session_state[LAST_SEEN_KEY] = now
-    return fresh
+        identity = _resume_from_cookie(now)
+    elif isinstance(server_id := st.session_state.get(SERVER_SESSION_KEY), int):
+        with session_scope() as session:
+            identity = _keep(check_session(session, session_id=server_id, now=now), now)
+    else:
+        identity = _check_tab_only(identity, now)
+    _take_pending_trip()
+    return identity
 
 
 def guard(*roles: Role) -> StaffIdentity:
@@ -70,39 +76,16 @@ def guard(*roles: Role) -> StaffIdentity:
     return identity
 
 
-def sign_in_form() -> None:
-    """Username and password; on success the session is signed in and the app reruns, so the
-    navigation shows the pages of the account's role."""
-    show_notice()
-    with st.form("staff.sign_in", clear_on_submit=True):  # the password does not stay in the form
-        username = st.text_input(t("用户名", "Username"), max_chars=40, autocomplete="username")
-        password = st.text_input(
-            t("密码", "Password"), type="password", max_chars=200, autocomplete="current-password"
-        )
-        submitted = st.form_submit_button(t("登录", "Sign in"), type="primary")
-    if not submitted:
-        return
-    if not username or not password:
-        st.warning(t("请输入用户名和密码。", "Please enter your username and password."))
-        return
-    now = utcnow()
-    refused: LoginRefused | None = None
-    # The refusal is caught inside the transaction, so the failure count and audit are committed.
-    with session_scope() as session:
-        try:
-            identity = StaffIdentity.of(authenticate(session, username=username, password=password, now=now))
-        except LoginRefused as error:
-            refused = error
-    if refused is not None:
-        st.error(refused.message(current_lang()))
-        return
+def signed_in(identity: StaffIdentity, *, server_session_id: int, ticket: str, now: datetime) -> None:
+    """Keep a fresh sign-in in this tab, and send the browser for its cookie on the next run."""
     st.session_state[IDENTITY_KEY] = identity
     st.session_state[LAST_SEEN_KEY] = now
-    st.rerun()
+    st.session_state[SERVER_SESSION_KEY] = server_session_id
+    st.session_state[TRIP_KEY] = (SESSION_ROUTE, {"ticket": ticket})
 
 
 def sign_out() -> None:
-    """Audit the sign-out, forget everything this session held, and rerun."""
+    """End the session on the server (every tab), forget this tab's state, clear the cookie."""
     identity = st.session_state.get(IDENTITY_KEY)
     if isinstance(identity, StaffIdentity):
         _end_session(identity, now=utcnow(), reason="user")
@@ -111,8 +94,10 @@ def sign_out() -> None:
 
 def show_notice() -> None:
     """Say once why a session ended (idle timeout or a disabled account)."""
-    notice = st.session_state.pop(NOTICE_KEY, None)
-    minutes = int(IDLE_TIMEOUT.total_seconds() // 60)
+    notice = st.session_state.pop(NOTICE_KEY, None) or st.query_params.get(NOTICE_PARAMETER)
+    if NOTICE_PARAMETER in st.query_params:
+        del st.query_params[NOTICE_PARAMETER]
+    minutes = idle_minutes_text()
     if notice == "idle":
         st.info(
             t(
@@ -124,12 +109,72 @@ def show_notice() -> None:
         st.warning(t("此账号已停用，已退出登录。", "This account has been disabled; you were signed out."))
 
 
-def _end_session(identity: StaffIdentity, *, now: datetime, reason: str) -> None:
+def _resume_from_cookie(now: datetime) -> StaffIdentity | None:
+    """A new tab, a reload or a typed URL: the session the browser's cookie names, if alive."""
+    token = cookie_token()
+    if token is None or st.session_state.get(COOKIE_CHECKED_KEY):
+        return None
     with session_scope() as session:
-        record_sign_out(session, identity=identity, now=now, reason=reason)
-    # Drop everything but the language: on a shared office PC, the next person must see no
-    # trace of the last one's work (built sheets, filters, form values).
+        check = resume_session(session, token=token, now=now)
+    if check.identity is None:
+        # Checked once per tab: the cookie is dead, and the trip below clears it.
+        st.session_state[COOKIE_CHECKED_KEY] = True
+        st.session_state[TRIP_KEY] = (SIGNED_OUT_ROUTE, {"why": check.ended or ""})
+        return None
+    st.session_state[SERVER_SESSION_KEY] = check.session_id
+    return _keep(check, now)
+
+
+def _keep(check: SessionCheck, now: datetime) -> StaffIdentity | None:
+    if check.identity is None:
+        _forget(reason=check.ended or "user")
+        return None
+    st.session_state[IDENTITY_KEY] = check.identity  # a changed role or grid list applies at once
+    st.session_state[LAST_SEEN_KEY] = now
+    return check.identity
+
+
+def _check_tab_only(identity: StaffIdentity, now: datetime) -> StaffIdentity | None:
+    """A sign-in this tab holds without a server session (page tests set one directly)."""
+    last_seen = st.session_state.get(LAST_SEEN_KEY)
+    if not isinstance(last_seen, datetime) or is_session_expired(last_seen, now):
+        _end_session(identity, now=now, reason="idle")
+        return None
+    with session_scope() as session:
+        fresh = load_identity(session, user_id=identity.user_id)
+    if fresh is None:
+        _end_session(identity, now=now, reason="disabled")
+        return None
+    st.session_state[IDENTITY_KEY] = fresh
+    st.session_state[LAST_SEEN_KEY] = now
+    return fresh
+
+
+def _end_session(identity: StaffIdentity, *, now: datetime, reason: str) -> None:
+    server_id = st.session_state.get(SERVER_SESSION_KEY)
+    with session_scope() as session:
+        if isinstance(server_id, int):
+            end_session(session, session_id=server_id, now=now, reason=reason)
+        else:
+            record_sign_out(session, identity=identity, now=now, reason=reason)
+    _forget(reason=reason)
+
+
+def _forget(*, reason: str) -> None:
+    """Drop everything but the language: on a shared office PC, the next person must see no
+    trace of the last one's work (built sheets, filters, form values). The browser then goes
+    through the route that clears its cookie."""
     for key in [k for k in st.session_state if k != LANG_KEY]:
         del st.session_state[key]
-    if reason != "user":
+    st.session_state[COOKIE_CHECKED_KEY] = True
+    if reason in ("idle", "disabled"):
         st.session_state[NOTICE_KEY] = reason
+    if cookie_token() is not None or reason == "user":
+        st.session_state[TRIP_KEY] = (SIGNED_OUT_ROUTE, {"why": reason})
+
+
+def _take_pending_trip() -> None:
+    trip = st.session_state.pop(TRIP_KEY, None)
+    if trip is not None:
+        route, params = trip
+        go_through(route, **params)

@@ -7,6 +7,7 @@ a `User` belongs to the transaction that loaded it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -23,6 +24,7 @@ from shared.staff.accounts import hash_password, verify_password
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 IDLE_TIMEOUT = timedelta(minutes=30)
+IDLE_MINUTES_VARIABLE = "MENPAI_STAFF_IDLE_MINUTES"  # only the browser test that waits for it sets it
 # China Standard Time has had no daylight saving since 1991: a fixed offset needs no tz database.
 LOCAL_TIME = timezone(timedelta(hours=8), "CST")
 ANONYMOUS = "anonymous"
@@ -35,11 +37,15 @@ ROLE_NAMES = {
 
 
 class LoginRefused(DomainError):
-    """Sign-in refused; `reason` is for tests and the audit, never shown apart from the message."""
+    """Sign-in refused; `reason` is for tests and the audit, never shown apart from the message.
+    `tries_left`: wrong tries still allowed before the lock (None when that is not the point)."""
 
-    def __init__(self, message_zh: str, message_en: str, *, reason: str) -> None:
+    def __init__(
+        self, message_zh: str, message_en: str, *, reason: str, tries_left: int | None = None
+    ) -> None:
         super().__init__(message_zh, message_en)
         self.reason = reason
+        self.tries_left = tries_left
 
 
 class AccessDenied(DomainError):
@@ -67,12 +73,17 @@ class StaffIdentity:
         )
 
 
-def authenticate(session: Session, *, username: str, password: str, now: datetime) -> User:
+def authenticate(
+    session: Session, *, username: str, password: str, now: datetime, earlier_unknown_tries: int = 0
+) -> User:
     """Check a staff sign-in; returns the account or raises `LoginRefused`.
 
     A wrong username and a wrong password get the same message, so usernames cannot be probed.
-    The fifth wrong password in a row locks the account for 15 minutes, and while it is locked
-    even the right password is refused. Success resets the count.
+    Each says how many tries are left: the fifth wrong password in a row locks the account for
+    15 minutes, and while it is locked even the right password is refused. Success resets the
+    count. For a name that is no account there is no count to read, so the caller passes the
+    tries this browser already made with it (`earlier_unknown_tries`): the countdown and the
+    "locked" message look the same as for a real account.
 
     The failure count and the audit entry are flushed before raising: the caller must still
     commit (catch the error inside the transaction), or a guesser's tries would be forgotten.
@@ -85,7 +96,10 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
         _burn_time(password)  # as slow as a real check, so timing does not reveal the username
         # The username is not recorded: people type their password into the wrong box.
         _audit(session, actor=ANONYMOUS, action="login.failure", user=None, now=now, reason="unknown_user")
-        raise _wrong_credentials()
+        tries_left = MAX_FAILED_LOGINS - earlier_unknown_tries - 1
+        if tries_left <= 0:
+            raise _locked(now + LOCKOUT)
+        raise _wrong_credentials(tries_left)
 
     if user.locked_until is not None and user.locked_until <= now:
         user.locked_until = None  # the lock has run out: a fresh set of tries
@@ -106,7 +120,7 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
             session, actor=user.username, action="login.failure", user=user, now=now, reason="wrong_password"
         )
         session.flush()
-        raise _wrong_credentials()
+        raise _wrong_credentials(MAX_FAILED_LOGINS - user.failed_logins)
 
     if not user.is_active:
         # Only told to someone who knows the password: a disabled name is not revealed to guessers.
@@ -125,11 +139,12 @@ def authenticate(session: Session, *, username: str, password: str, now: datetim
     return user
 
 
-def load_identity(session: Session, *, user_id: int) -> StaffIdentity | None:
+def load_identity(session: Session, *, user_id: int, even_disabled: bool = False) -> StaffIdentity | None:
     """The account as it is now, or None once it is disabled or gone: a role change or a
-    disabled account takes effect on the next page a session opens, not at its next sign-in."""
+    disabled account takes effect on the next page a session opens, not at its next sign-in.
+    `even_disabled`: the identity of a disabled account too (to audit its session's end)."""
     user = session.get(User, user_id)
-    if user is None or not user.is_active:
+    if user is None or not (user.is_active or even_disabled):
         return None
     return StaffIdentity.of(user)
 
@@ -149,10 +164,22 @@ def record_sign_out(
     )
 
 
+def idle_timeout() -> timedelta:
+    """IDLE_TIMEOUT, or MENPAI_STAFF_IDLE_MINUTES when set (a browser test waits seconds, not
+    half an hour, to see a session end)."""
+    raw = os.environ.get(IDLE_MINUTES_VARIABLE, "").strip()
+    return timedelta(minutes=float(raw)) if raw else IDLE_TIMEOUT
+
+
+def idle_minutes_text() -> str:
+    """The idle timeout as people read it: "30", or "0.1" under a test's setting."""
+    return f"{idle_timeout().total_seconds() / 60:g}"
+
+
 def is_session_expired(last_seen: datetime, now: datetime) -> bool:
-    """True once a session has been idle for IDLE_TIMEOUT: a shared office PC left signed in
-    must not stay open to the next person."""
-    return now - last_seen >= IDLE_TIMEOUT
+    """True once a session has been idle for the idle timeout: a shared office PC left signed
+    in must not stay open to the next person."""
+    return now - last_seen >= idle_timeout()
 
 
 def require_role(user_role: Role | None, *allowed: Role) -> None:
@@ -171,9 +198,14 @@ def require_role(user_role: Role | None, *allowed: Role) -> None:
         )
 
 
-def _wrong_credentials() -> LoginRefused:
+def _wrong_credentials(tries_left: int) -> LoginRefused:
+    minutes = int(LOCKOUT.total_seconds() // 60)
     return LoginRefused(
-        "用户名或密码错误。", "The username or password is wrong.", reason="wrong_credentials"
+        f"用户名或密码错误。还可尝试 {tries_left} 次，再错将锁定账号 {minutes} 分钟。",
+        f"The username or password is wrong. {tries_left} "
+        f"{'try' if tries_left == 1 else 'tries'} left before the account is locked for {minutes} minutes.",
+        reason="wrong_credentials",
+        tries_left=tries_left,
     )
 
 
@@ -183,6 +215,7 @@ def _locked(until: datetime) -> LoginRefused:
         f"登录失败次数过多，账号已锁定至 {shown}（北京时间）。",
         f"Too many failed sign-ins: the account is locked until {shown} (China time).",
         reason="locked",
+        tries_left=0,
     )
 
 

@@ -128,7 +128,7 @@ def portal(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     env.update(DATABASE_URL=demo_database, MENPAI_SECRET_KEY=TEST_SECRET, PYTHONUNBUFFERED="1")
     env.pop("MENPAI_DATA_DIR", None)
     log = tmp_path_factory.mktemp("logs") / "portal.log"
-    process, url = start_streamlit("portal/app.py", env, log)
+    process, url = start_streamlit("portal/server.py", env, log)
     env["PORTAL_URL"] = url
     yield RunningApp(url=url, database_url=demo_database, env=env)
     process.terminate()

@@ -77,7 +77,7 @@ def apps(outage_town: OutageTown, tmp_path: Path) -> Iterator[tuple[str, str]]:
     env["MENPAI_DATA_DIR"] = str(tmp_path / "data")
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        portal, portal_url = start_streamlit("portal/app.py", env, tmp_path / "portal.log")
+        portal, portal_url = start_streamlit("portal/server.py", env, tmp_path / "portal.log")
         processes.append(portal)
         kiosk, kiosk_url = start_streamlit("kiosk/app.py", env, tmp_path / "kiosk.log", KIOSK_ARGS)
         processes.append(kiosk)

@@ -44,7 +44,7 @@ def _portal_on(database: Path, log: Path) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(DATABASE_URL=f"sqlite:///{database}", MENPAI_SECRET_KEY=TEST_SECRET, PYTHONUNBUFFERED="1")
     env.pop("MENPAI_DATA_DIR", None)
-    process, url = start_streamlit("portal/app.py", env, log)
+    process, url = start_streamlit("portal/server.py", env, log)
     try:
         yield url
     finally:

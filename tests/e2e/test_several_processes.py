@@ -114,7 +114,7 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
 
         with ThreadPoolExecutor(max_workers=2) as pool:
             starts = [
-                pool.submit(start_streamlit, "portal/app.py", env, tmp_path / f"portal-{n}.log")
+                pool.submit(start_streamlit, "portal/server.py", env, tmp_path / f"portal-{n}.log")
                 for n in (1, 2)
             ]
         running.extend(start.result()[0] for start in starts if start.exception() is None)

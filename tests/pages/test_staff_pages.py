@@ -12,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
+from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY, SERVER_SESSION_KEY
 from shared.core.config import PROJECT_ROOT
 from shared.models import AuditLog, Role, User, utcnow
+from shared.models.staff import StaffSession
 from shared.staff.accounts import create_user
 from shared.staff.auth import MAX_FAILED_LOGINS, StaffIdentity
 from tests.factories import make_plate, make_street, make_village
@@ -80,6 +81,10 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(e.value) for e in parts)
 
 
+def last_session_id(session: Session) -> int:
+    return max(session.scalars(select(StaffSession.id)))
+
+
 def is_in_navigation(at: AppTest, page: str) -> bool:
     try:
         at.switch_page(page)
@@ -133,14 +138,15 @@ def test_admin_page_refuses_an_officer_on_its_own(accounts: dict[str, User]) -> 
     assert not at.selectbox and not at.button
 
 
-def test_admin_page_url_kept_after_the_session_changes_hands_shows_the_plate_page(
-    accounts: dict[str, User], villages: None
+def test_admin_page_url_kept_after_the_account_becomes_an_officer_shows_the_plate_page(
+    accounts: dict[str, User], villages: None, session: Session
 ) -> None:
     at = signed_in_portal("admin1")
     at.switch_page(ADMIN_PLATES).run()
     assert "打印门牌" in texts(at)
-    # The same browser tab, the page's URL still open, but now an officer's session.
-    at.session_state[IDENTITY_KEY] = StaffIdentity.of(accounts["officer1"])
+    # The same browser tab, the page's URL still open, but the account is an officer's now.
+    accounts["admin1"].role = Role.OFFICER
+    session.commit()
     at.run()
     assert not at.exception
     assert "打印门牌" not in texts(at) and "门牌 · 麻涌镇" in texts(at)
@@ -215,22 +221,33 @@ def test_admin_page_in_english(accounts: dict[str, User], villages: None) -> Non
 # -- signing in and out --------------------------------------------------------------------------
 
 
-def test_wrong_password_shows_the_message(accounts: dict[str, User]) -> None:
+def tries_left_zh(n: int) -> str:
+    return f"用户名或密码错误。还可尝试 {n} 次，再错将锁定账号 15 分钟。"
+
+
+def test_wrong_password_says_how_many_tries_are_left_and_keeps_the_username(
+    accounts: dict[str, User],
+) -> None:
     at = sign_in(portal(), "admin1", "not-the-password")
-    assert [e.value for e in at.error] == ["用户名或密码错误。"]
+    assert [e.value for e in at.error] == [tries_left_zh(4)]
+    username_box, password_box = at.text_input
+    assert (username_box.value, password_box.value) == ("admin1", "")
     assert IDENTITY_KEY not in at.session_state
 
 
 def test_unknown_username_shows_the_same_message_in_english(accounts: dict[str, User]) -> None:
     at = sign_in(portal(lang="English"), "nobody", "whatever-password")
-    assert [e.value for e in at.error] == ["The username or password is wrong."]
+    assert [e.value for e in at.error] == [
+        "The username or password is wrong. 4 tries left before the account is locked for 15 minutes."
+    ]
 
 
 def test_five_wrong_passwords_lock_the_account(accounts: dict[str, User]) -> None:
     at = portal()
-    for _ in range(MAX_FAILED_LOGINS - 1):
+    for n in range(MAX_FAILED_LOGINS - 1):
         sign_in(at, "officer1", "not-the-password")
-        assert [e.value for e in at.error] == ["用户名或密码错误。"]
+        assert [e.value for e in at.error] == [tries_left_zh(MAX_FAILED_LOGINS - 1 - n)]
+        assert at.text_input[0].value == "officer1"
     sign_in(at, "officer1", "not-the-password")
     [locked] = at.error
     assert "账号已锁定至" in locked.value
@@ -255,9 +272,17 @@ def test_sign_out_forgets_the_session_and_is_audited(
     assert list(actions) == ["login.success", "logout"]
 
 
+def last_seen_ago(at: AppTest, session: Session, minutes: int) -> None:
+    """The tab's server session, last used `minutes` ago (in any tab)."""
+    row = session.get(StaffSession, at.session_state[SERVER_SESSION_KEY])
+    assert row is not None
+    row.last_seen_at = utcnow() - timedelta(minutes=minutes)
+    session.commit()
+
+
 def test_idle_session_is_signed_out(accounts: dict[str, User], session: Session) -> None:
     at = signed_in_portal("admin1")
-    at.session_state[LAST_SEEN_KEY] = utcnow() - timedelta(minutes=31)
+    last_seen_ago(at, session, 31)
     at.switch_page(LOGIN).run()
     assert "工作人员登录" in texts(at)
     assert "30 分钟没有操作" in texts(at)
@@ -265,11 +290,23 @@ def test_idle_session_is_signed_out(accounts: dict[str, User], session: Session)
     assert not is_in_navigation(at, ADMIN_PLATES)
     last = session.scalars(select(AuditLog).order_by(AuditLog.id.desc())).first()
     assert last is not None and (last.action, last.detail) == ("logout", {"reason": "idle"})
+    ended = session.get(StaffSession, last_session_id(session))
+    assert ended is not None and ended.end_reason == "idle"
 
 
-def test_active_session_stays_signed_in(accounts: dict[str, User]) -> None:
+def test_idle_tab_signed_in_without_a_server_session_is_signed_out(accounts: dict[str, User]) -> None:
+    """Page tests sign a tab in directly; its own clock still ends it."""
+    at = AppTest.from_file(str(PORTAL / "app.py"), default_timeout=30)
+    at.session_state[IDENTITY_KEY] = StaffIdentity.of(accounts["admin1"])
+    at.session_state[LAST_SEEN_KEY] = utcnow() - timedelta(minutes=31)
+    at.run().switch_page(LOGIN).run()
+    assert "30 分钟没有操作" in texts(at)
+    assert IDENTITY_KEY not in at.session_state
+
+
+def test_active_session_stays_signed_in(accounts: dict[str, User], session: Session) -> None:
     at = signed_in_portal("admin1")
-    at.session_state[LAST_SEEN_KEY] = utcnow() - timedelta(minutes=29)
+    last_seen_ago(at, session, 29)
     at.switch_page(LOGIN).run()
     assert "我的账号" in texts(at)
     assert is_in_navigation(at, ADMIN_PLATES)

@@ -26,7 +26,7 @@ from shared.staff.auth import (
 
 PASSWORD = "correct horse battery"
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Mayong
-WRONG = "用户名或密码错误。"
+WRONG = "用户名或密码错误。"  # then how many tries are left
 
 
 @pytest.fixture
@@ -77,13 +77,41 @@ def test_username_is_trimmed(session: Session, officer: User) -> None:
 
 def test_wrong_password_is_counted(session: Session, officer: User) -> None:
     error = fail(session)
-    assert (error.message_zh, error.message_en) == (WRONG, "The username or password is wrong.")
+    assert (error.message_zh, error.message_en) == (
+        "用户名或密码错误。还可尝试 4 次，再错将锁定账号 15 分钟。",
+        "The username or password is wrong. 4 tries left before the account is locked for 15 minutes.",
+    )
     session.refresh(officer)
     assert officer.failed_logins == 1 and officer.locked_until is None
 
 
+def test_each_wrong_password_says_how_many_tries_are_left(session: Session, officer: User) -> None:
+    left = [fail(session).tries_left for _ in range(MAX_FAILED_LOGINS - 1)]
+    assert left == [4, 3, 2, 1]
+    last = fail(session)
+    assert (last.reason, last.tries_left) == ("locked", 0)
+
+
+def test_one_try_left_is_said_in_the_singular(session: Session, officer: User) -> None:
+    for _ in range(MAX_FAILED_LOGINS - 2):
+        fail(session)
+    assert fail(session).message_en.startswith("The username or password is wrong. 1 try left")
+
+
 def test_unknown_username_gets_the_same_message_as_a_wrong_password(session: Session, officer: User) -> None:
-    assert fail(session, username="nobody").message_zh == fail(session).message_zh == WRONG
+    assert fail(session, username="nobody").message_zh == fail(session).message_zh
+    assert fail(session, username="nobody").message_zh.startswith(WRONG)
+
+
+def test_unknown_username_counts_down_and_locks_like_an_account(session: Session, officer: User) -> None:
+    """The caller's count of this browser's tries with the name: no sign that it is no account."""
+    for earlier in range(MAX_FAILED_LOGINS - 1):
+        with pytest.raises(LoginRefused) as refused:
+            authenticate(session, username="nobody", password="x", now=NOW, earlier_unknown_tries=earlier)
+        assert refused.value.tries_left == MAX_FAILED_LOGINS - earlier - 1
+    with pytest.raises(LoginRefused) as refused:
+        authenticate(session, username="nobody", password="x", now=NOW, earlier_unknown_tries=4)
+    assert refused.value.reason == "locked" and "09:15" in refused.value.message_zh
 
 
 def test_fifth_failure_locks_for_fifteen_minutes(session: Session, officer: User) -> None:
@@ -145,7 +173,7 @@ def test_disabled_account_is_refused_with_the_right_password(session: Session, o
 def test_disabled_account_with_a_wrong_password_is_not_revealed(session: Session, officer: User) -> None:
     officer.is_active = False
     session.commit()
-    assert fail(session).message_zh == WRONG
+    assert fail(session).message_zh.startswith(WRONG)
 
 
 def test_every_attempt_is_audited_without_the_password(session: Session, officer: User) -> None:
