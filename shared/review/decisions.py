@@ -23,7 +23,8 @@ from shared.core.validate_text import typed_text
 from shared.declarations.labels import OFFICER_STATUS_LABELS
 from shared.declarations.store import EventAction, add_event, payload_of
 from shared.gate.move_out import lift_move_out
-from shared.models import Declaration, DeclarationEvent, DeclarationKind, DeclarationStatus
+from shared.models import Declaration, DeclarationEvent, DeclarationKind, DeclarationStatus, NoticeKind
+from shared.notices.outbox import queue_notice
 from shared.review.apply import apply_declaration
 from shared.review.detail import open_for_review
 from shared.review.outcome import ApplyOutcome
@@ -66,6 +67,7 @@ def approve(
         note=f"v{declaration.version}",
     )
     audit_decision(session, staff, declaration, "declaration.approve", now, **outcome.__dict__)
+    queue_notice(session, kind=NoticeKind.APPROVED, declaration=declaration, now=now)
     session.flush()
     return outcome
 
@@ -91,6 +93,7 @@ def reject(
         session, declaration, action=EventAction.REJECTED, actor=staff.username, now=now, note=text
     )
     audit_decision(session, staff, declaration, "declaration.reject", now)
+    queue_notice(session, kind=NoticeKind.REJECTED, declaration=declaration, now=now)
     session.flush()
     return event
 

@@ -26,7 +26,8 @@ from shared.declarations.inputs import (
     to_payload,
 )
 from shared.declarations.store import EventAction, add_event, add_version
-from shared.models import Declaration, DeclarationEvent, DeclarationKind, DeclarationStatus
+from shared.models import Declaration, DeclarationEvent, DeclarationKind, DeclarationStatus, NoticeKind
+from shared.notices.outbox import queue_notice
 from shared.self_service.receipt_access import open_declaration
 from shared.self_service.receipt_view import (
     ReceiptView,
@@ -105,6 +106,7 @@ def request_correction(
         now=now,
         note=correction_note(fields, text),
     )
+    queue_notice(session, kind=NoticeKind.CORRECTION_REQUESTED, declaration=declaration, now=now)
     record_audit(
         session,
         actor=actor,
