@@ -1,11 +1,11 @@
 """信息自动分析、比对: the automatic comparison rules, run at submit and by `menpai recheck`.
 
-Every rule is a named function of a `DeclarationCheck` (in `shared.rules.people` and
-`shared.rules.records`) returning findings whose rule id is the function's name. `run_rules`
-runs them all over one declaration and returns unsaved findings; `check_declaration`, which
-submitting calls (`shared.self_service.submit.COMPARISON_RULES`), replaces a declaration's
-findings at submit and at each new version. A rule that crashes is logged and
-noted on the declaration as a `rule_failed` event: the others still run, and the declarant's
+Every rule is a named function of a `DeclarationCheck` (in `shared.rules.people`,
+`shared.rules.dates` and `shared.rules.records`) returning findings whose rule id is the
+function's name. `run_rules` runs them all over one declaration and returns unsaved findings;
+`check_declaration`, which submitting calls (`shared.self_service.submit.COMPARISON_RULES`),
+replaces a declaration's findings at submit and at each new version. A rule that crashes is
+logged and noted on the declaration as a `rule_failed` event: the others still run, and the declarant's
 submission never fails for it. `shared.rules.recheck.recheck_all` re-runs them for the town.
 """
 
@@ -24,13 +24,12 @@ from shared.core.clock import local_today
 from shared.declarations.store import EventAction, add_event
 from shared.models import Declaration, DeclarationVersion, Finding
 from shared.rules.base import DeclarationCheck, Declared, RuleSettings, load_rule_settings, read_declared
+from shared.rules.dates import foreigner_registered_late, impossible_dates, late_declaration
 from shared.rules.lookup import Records
 from shared.rules.people import (
     foreigner_passport_visa,
     id_matches_birth_sex,
     id_number_valid,
-    impossible_dates,
-    late_declaration,
     minor_without_adult,
     phone_valid,
 )
@@ -79,6 +78,7 @@ RULES: tuple[Rule, ...] = (
     minor_without_adult,
     residence_in_industrial_building,
     late_declaration,
+    foreigner_registered_late,
 )
 
 # What the queue's rule filter and the recheck summary call each rule id.
@@ -98,6 +98,7 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
     "minor_without_adult": ("未成年人无成年人同住", "Minor without an adult"),
     "residence_in_industrial_building": ("厂房、仓库内住人", "Residence in a factory or warehouse"),
     "late_declaration": ("逾期申报", "Late declaration"),
+    "foreigner_registered_late": ("外国人未在24小时内登记", "Foreigner not registered within 24 hours"),
 }
 
 

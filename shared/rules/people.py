@@ -1,4 +1,4 @@
-"""Comparison rules about the people declared: their documents, phones, ages, visas and dates.
+"""Comparison rules about the people declared: their documents, phones, ages and visas.
 
 Each rule is named as the rule id its findings carry. They read only the declaration (and, for
 a minor's household, the room's current residents), so the forms already refuse most of what
@@ -16,7 +16,7 @@ from shared.core.validate_phone import validate_phone
 from shared.declarations.fields import age_on
 from shared.declarations.inputs import CHINESE_NATIONALITIES, FOREIGNER_ID_TYPES, RentalInput, ResidenceInput
 from shared.models import Finding, Severity
-from shared.rules.base import ADULT_AGE, DeclarationCheck, Subject, finding, working_days_after
+from shared.rules.base import ADULT_AGE, DeclarationCheck, Subject, finding
 
 # Field names the validators put at the front of their messages; `finding` names the field itself.
 _LABELS_ZH = ("证件号码", "证件类型", "电话号码", "出生日期", "性别", "国籍")
@@ -187,87 +187,6 @@ def minor_without_adult(check: DeclarationCheck) -> list[Finding]:
             )
         )
     return found
-
-
-def late_declaration(check: DeclarationCheck) -> list[Finding]:
-    """逾期申报: declared more than `late_working_days` working days after moving in (广东省流动
-    人口服务管理条例: residence registration within a few working days of arrival), or, for a
-    foreign national, more than a day after (出境入境管理法 第三十九条: within 24 hours).
-    Measured to the first submission: a later correction does not make it late."""
-    found: list[Finding] = []
-    by_move_in: dict[str, list[Subject]] = defaultdict(list)
-    for subject in check.subjects:
-        by_move_in[subject.move_in_path].append(subject)
-    settings, declared_on = check.settings, check.submitted_on
-    for path, people in by_move_in.items():
-        moved = people[0].move_in
-        days = (declared_on - moved).days
-        if any(p.person.nationality not in CHINESE_NATIONALITIES for p in people):
-            if days > settings.foreigner_late_days:
-                found.append(
-                    finding(
-                        "late_declaration",
-                        Severity.WARNING,
-                        path,
-                        f"外国籍人员应在入住后24小时内登记，本次在入住{days}天后申报",
-                        f"foreign nationals register within 24 hours of moving in; this was {days} days",
-                    )
-                )
-            continue
-        working = working_days_after(moved, declared_on)
-        if working > settings.late_working_days:
-            limit = settings.late_working_days
-            found.append(
-                finding(
-                    "late_declaration",
-                    Severity.WARNING,
-                    path,
-                    f"入住{working}个工作日后才申报（应在{limit}个工作日内）",
-                    f"declared {working} working days after moving in (due within {limit})",
-                )
-            )
-    return found
-
-
-def impossible_dates(check: DeclarationCheck) -> list[Finding]:
-    """Dates that cannot be: a birth after the declaration, a declarant moving in before being
-    born (a family member may have been born after the family moved in), a move-in further
-    ahead than `move_in_ahead_days`, a move-out before the move-in, a planned stay or lease
-    ending before it starts."""
-    found: dict[str, Finding] = {}
-
-    def note(field: str, zh: str, en: str) -> None:
-        found.setdefault(field, finding("impossible_dates", Severity.ERROR, field, zh, en))
-
-    latest_move_in = check.version_on.toordinal() + check.settings.move_in_ahead_days
-    for subject in check.subjects:
-        born = subject.person.birth_date
-        if born > check.version_on:
-            note(subject.field("birth_date"), "晚于申报日期", "is after the day of the declaration")
-        if subject.is_declarant and subject.move_in < born:
-            note(
-                subject.move_in_path,
-                f"早于出生日期（{born.isoformat()}）",
-                f"is before the birth date ({born})",
-            )
-        if subject.move_in.toordinal() > latest_move_in:
-            ahead = check.settings.move_in_ahead_days
-            note(
-                subject.move_in_path,
-                f"晚于申报日期{ahead}天以上",
-                f"is more than {ahead} days after the declaration",
-            )
-        if subject.move_out is not None and subject.move_out < subject.move_in:
-            note(subject.move_out_path, "早于入住日期", "is before the move-in date")
-    data = check.declared.data
-    if isinstance(data, ResidenceInput) and data.planned_until and data.planned_until <= data.move_in:
-        note("planned_until", "不晚于入住日期", "is not after the move-in date")
-    if isinstance(data, RentalInput):
-        if data.lease_end is not None and data.lease_end <= data.lease_start:
-            note("lease_end", "不晚于租赁开始日期", "is not after the lease start")
-        if data.move_out is not None and data.move_out < data.lease_start:
-            note("move_out", "早于租赁开始日期", "is before the lease start")
-    return list(found.values())
 
 
 def _documents(check: DeclarationCheck) -> list[tuple[str, str, str]]:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from shared.cli.main import main
 from shared.core.checkdigits import gb11643_check_char
-from shared.core.clock import local_today
+from shared.core.clock import CHINA_TZ, local_today
 from shared.core.errors import DomainError
 from shared.declarations.forms import validate_organisation, validate_rental, validate_residence
 from shared.declarations.inputs import (
@@ -42,6 +42,7 @@ from shared.models import (
     Severity,
 )
 from shared.rules import checks as rules
+from shared.rules import dates as rules_dates
 from shared.rules import people as rules_people
 from shared.rules import records as rules_records
 from shared.rules.base import (
@@ -473,27 +474,67 @@ def test_late_declaration(
     session: Session, town: Town, move_in: date, settings: RuleSettings, expected: list[Any]
 ) -> None:
     data = residence(town.rooms["101"], move_in=move_in)
-    assert found(rules_people.late_declaration, check_of(session, data, settings=settings)) == expected
+    assert found(rules_dates.late_declaration, check_of(session, data, settings=settings)) == expected
 
 
 def test_late_is_measured_to_the_first_submission_and_per_tenant(session: Session, town: Town) -> None:
     data = residence(town.rooms["101"], move_in=date(2026, 11, 20))
     corrected_later = check_of(session, data, now=NOW + timedelta(days=30), submitted_at=NOW)
-    assert found(rules_people.late_declaration, corrected_later) == []
+    assert found(rules_dates.late_declaration, corrected_later) == []
     let = rental(
         [town.rooms["101"]],
         tenants=[tenant(town.rooms["101"]), tenant_fields(town.rooms["201"].id, **someone_else())],
     )
-    assert found(rules_people.late_declaration, check_of(session, let)) == [("warning", "tenants[1].move_in")]
+    assert found(rules_dates.late_declaration, check_of(session, let)) == [("warning", "tenants[1].move_in")]
 
 
-def test_a_foreigner_is_late_after_one_day(session: Session, town: Town) -> None:
-    data = replace(residence(town.rooms["101"], move_in=date(2026, 11, 23)), person=foreigner())
-    check = check_of(session, data)
-    assert found(rules_people.late_declaration, check) == [("warning", "move_in")]
-    assert "24小时" in rules_people.late_declaration(check)[0].message_zh
-    on_time = replace(data, move_in=date(2026, 11, 24))
-    assert found(rules_people.late_declaration, check_of(session, on_time)) == []
+def china_time(day: date, hours: int) -> datetime:
+    """`hours` after the start of `day` in China, as the UTC moment a declaration stores."""
+    return datetime(day.year, day.month, day.day, tzinfo=CHINA_TZ).astimezone(UTC) + timedelta(hours=hours)
+
+
+@pytest.mark.parametrize(("hours", "is_late"), [(23, False), (25, True)])
+def test_a_foreigner_registers_within_24_hours_of_the_move_in_day(
+    session: Session, town: Town, hours: int, is_late: bool
+) -> None:
+    """The form gives no hour: the 24 hours run from the end of the move-in day (24:00 in China)."""
+    moved = date(2026, 11, 23)
+    data = replace(residence(town.rooms["101"], move_in=moved), person=foreigner())
+    declared_at = china_time(moved + timedelta(days=1), hours)  # `hours` after the move-in day ended
+    check = check_of(session, data, now=declared_at, submitted_at=declared_at)
+    expected = [("warning", "move_in")] if is_late else []
+    assert found(rules_dates.foreigner_registered_late, check) == expected
+    assert found(rules_dates.late_declaration, check) == []  # one finding, not two
+    if is_late:
+        message = rules_dates.foreigner_registered_late(check)[0].message_zh
+        assert "24小时" in message and "入住2天后" in message
+
+
+def test_a_chinese_resident_is_not_held_to_the_24_hour_rule(session: Session, town: Town) -> None:
+    moved = date(2026, 11, 23)
+    data = residence(town.rooms["101"], move_in=moved)  # a Chinese citizen's own declaration
+    declared_at = china_time(moved + timedelta(days=1), 25)
+    check = check_of(session, data, now=declared_at, submitted_at=declared_at)
+    assert found(rules_dates.foreigner_registered_late, check) == []
+    assert found(rules_dates.late_declaration, check) == []  # 2 working days: on time
+
+
+def test_a_foreigner_in_a_landlords_rental_is_flagged_on_their_own_move_in(
+    session: Session, town: Town
+) -> None:
+    let = rental(
+        [town.rooms["101"]], tenants=[tenant(town.rooms["101"]), tenant(town.rooms["201"], **someone_else())]
+    )
+    let = replace(let, tenants=(let.tenants[0], replace(let.tenants[1], person=foreigner())))
+    assert found(rules_dates.foreigner_registered_late, check_of(session, let)) == [
+        ("warning", "tenants[1].move_in")
+    ]
+    assert found(rules_dates.late_declaration, check_of(session, let)) == []
+
+
+def test_a_foreigner_who_registered_late_is_a_rule_of_its_own(session: Session, town: Town) -> None:
+    assert rules_dates.foreigner_registered_late in rules.RULES
+    assert rules.RULE_LABELS["foreigner_registered_late"][0] == "外国人未在24小时内登记"
 
 
 def test_impossible_dates_of_a_residence(session: Session, town: Town) -> None:
@@ -510,7 +551,7 @@ def test_impossible_dates_of_a_residence(session: Session, town: Town) -> None:
         ),
     ]
     for case, expected in cases:
-        assert found(rules_people.impossible_dates, check_of(session, case)) == expected
+        assert found(rules_dates.impossible_dates, check_of(session, case)) == expected
 
 
 def test_a_child_born_after_the_family_moved_in_is_possible(session: Session, town: Town) -> None:
@@ -521,21 +562,19 @@ def test_a_child_born_after_the_family_moved_in_is_possible(session: Session, to
     data = replace(
         residence(town.rooms["101"], move_in=date(2017, 1, 1)), family=(replace(baby, relation="child"),)
     )
-    assert found(rules_people.impossible_dates, check_of(session, data)) == []
+    assert found(rules_dates.impossible_dates, check_of(session, data)) == []
 
 
 def test_impossible_dates_of_a_rental(session: Session, town: Town) -> None:
     data = rental([town.rooms["101"]], tenants=[tenant(town.rooms["101"])])
     lease_backwards = replace(data, lease_end=date(2026, 9, 1))
-    assert found(rules_people.impossible_dates, check_of(session, lease_backwards)) == [
-        ("error", "lease_end")
-    ]
+    assert found(rules_dates.impossible_dates, check_of(session, lease_backwards)) == [("error", "lease_end")]
     moved_out_first = replace(data, tenants=(replace(data.tenants[0], move_out=date(2026, 11, 1)),))
-    assert found(rules_people.impossible_dates, check_of(session, moved_out_first)) == [
+    assert found(rules_dates.impossible_dates, check_of(session, moved_out_first)) == [
         ("error", "tenants[0].move_out")
     ]
     before_birth = replace(data, tenants=(replace(data.tenants[0], move_in=date(1980, 1, 1)),))
-    assert found(rules_people.impossible_dates, check_of(session, before_birth)) == [
+    assert found(rules_dates.impossible_dates, check_of(session, before_birth)) == [
         ("error", "tenants[0].move_in")
     ]
 
