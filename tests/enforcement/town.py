@@ -16,6 +16,7 @@ from shared.gate.visitors import register_visitor
 from shared.models import Declaration, Gate, Passage, PassageResult, Person, Room
 from shared.self_service.submit import submit_rental
 from tests.factories import (
+    LANDLORD_ID,
     make_building,
     make_gate,
     make_grid,
@@ -45,7 +46,7 @@ def make_town(session: Session) -> Town:
     plate = make_plate(
         session, street=make_street(session, village=village, name="麻涌大道"), number="12", grid=grid
     )
-    owner = make_person(session, name="陈大文", phone="13912345678")
+    owner = make_person(session, name="陈大文", phone="13912345678", id_number=LANDLORD_ID)
     building = make_building(session, plate=plate, owner=owner)
     rooms = [make_room(session, building=building, number=n, is_rental=True) for n in ("301", "302", "303")]
     gate = make_gate(session, village=village, name="麻一村东门")
@@ -72,8 +73,10 @@ def declare_rental(
     )
 
 
-def late_tenant(room: Room, move_in: date, name: str = "王小红") -> dict[str, Any]:
-    row = tenant_fields(room.id, name=name, id_number=make_id_number("430102", "19920305", "024"))
+def late_tenant(room: Room, move_in: date, name: str = "王小红", sequence: str = "024") -> dict[str, Any]:
+    """A tenant row of the landlord's form (a woman born 1992-03-05) who moved in on `move_in`."""
+    number = make_id_number("430102", "19920305", sequence)
+    row = tenant_fields(room.id, name=name, id_number=number, birth_date=date(1992, 3, 5), sex="2")
     return {**row, "move_in": move_in}
 
 
