@@ -3,12 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from portal.review.widgets import local_time
+from portal.review.widgets import DETAIL_PAGE, ID_PARAM, local_time
 from portal.ui.i18n import t
 from shared.core.db import session_scope
 from shared.models import utcnow
 from shared.review.worklists import (
     ENDING_WITHIN_DAYS,
+    AddressToPlace,
+    addresses_to_place,
     records_without_coordinates,
     rental_visit_days,
     rentals_due_for_visit,
@@ -30,19 +32,24 @@ def table(rows: list[dict[str, object]], total: int) -> None:
 
 
 def worklist_tabs(staff: StaffIdentity) -> None:
-    """Rentals due for a visit, planned stays ending, and records without coordinates."""
+    """Rentals due for a visit, planned stays ending, records without coordinates, and
+    declarations at typed addresses waiting for their plate."""
     now, days = utcnow(), rental_visit_days()
     with session_scope() as session:
         rentals = rentals_due_for_visit(session, staff=staff, now=now, days=days)
         ending = stays_ending(session, staff=staff, now=now)
         unplaced = records_without_coordinates(session, staff=staff)
-    visits, stays, places = st.tabs(
+        to_place = addresses_to_place(session, staff=staff, now=now)
+    visits, stays, places, typed = st.tabs(
         [
             t(f"出租屋复查 ({rentals.total})", f"Rentals to visit ({rentals.total})"),
             t(f"居住期将满 ({ending.total})", f"Stays ending ({ending.total})"),
             t(f"缺少坐标 ({unplaced.total})", f"No coordinates ({unplaced.total})"),
+            t(f"待补录地址 ({to_place.total})", f"Addresses to place ({to_place.total})"),
         ]
     )
+    with typed:
+        _addresses_to_place(to_place.items, to_place.total)
     with visits:
         st.caption(
             t(
@@ -99,4 +106,35 @@ def worklist_tabs(staff: StaffIdentity) -> None:
                 for m in unplaced.items
             ],
             unplaced.total,
+        )
+
+
+def _addresses_to_place(items: list[AddressToPlace], total: int) -> None:
+    """Each opens its detail page, where the plate is linked or created."""
+    st.caption(
+        t(
+            "居民按填写的地址申报、门牌库中尚无该地址：请关联已有门牌或新建门牌。",
+            "Declared at a typed address the library lacks: link a plate or create one.",
+        )
+    )
+    if not items:
+        st.success(t("无待办事项。", "Nothing due."))
+        return
+    if total > len(items):
+        st.caption(
+            t(f"共 {total} 项，显示前 {len(items)} 项。", f"{total} in all; the first {len(items)} shown.")
+        )
+    for item in items:
+        best = (
+            t(f" · 最接近：{item.best_candidate}", f" · nearest: {item.best_candidate}")
+            if item.best_candidate
+            else ""
+        )
+        st.page_link(
+            DETAIL_PAGE,
+            label=f"{item.village} {item.typed} · {item.grid_code or ''} · "
+            + t(f"已等 {item.days_waiting} 天", f"waiting {item.days_waiting} days")
+            + best,
+            icon=":material/edit_location_alt:",
+            query_params={ID_PARAM: str(item.declaration_id)},
         )

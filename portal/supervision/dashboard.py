@@ -55,6 +55,7 @@ def village_table(figures: DashboardFigures) -> pd.DataFrame:
             verified: _points(area.verified_share),
             t("待审核", "Pending"): area.pending,
             t("超期", "Overdue"): area.overdue,
+            t("待补录地址", "Addresses to place"): area.unplaced,
             local: area.local,
             migrant: area.migrant,
             foreign: area.foreign,

@@ -13,7 +13,10 @@ The one place these figures are counted (the operation map's pending layer count
   list in its (encrypted) payload.
 - verified rooms: rental rooms named by an approved declaration.
 - pending: declarations waiting for an officer (shared.review.states.PENDING_STATES); overdue: those
-  waiting more than OVERDUE_WORKING_DAYS working days since the current version.
+  waiting more than OVERDUE_WORKING_DAYS working days since the current version. A declaration
+  at a typed address counts in the village chosen for it.
+- addresses to place (待补录地址): declarations at a typed address still without a plate, in the
+  village chosen (rejected and withdrawn ones do not count).
 - population: distinct people with a current residence, by category (户籍/流动/境外); the
   town's total counts a person living in two villages once.
 - officers: active accounts with the officer role and a grid in the village; the standard is
@@ -30,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import Session
 
 from shared.core.clock import CHINA_TZ, local_today
@@ -40,6 +43,7 @@ from shared.models import (
     Grid,
     PersonCategory,
     Street,
+    UnplacedAddress,
     Village,
 )
 from shared.reporting.dashboard_counts import (
@@ -50,6 +54,7 @@ from shared.reporting.dashboard_counts import (
     rental_buildings_per_grid,
     room_counts,
     town_population,
+    unplaced_counts,
 )
 from shared.review.states import (
     OVERDUE_WORKING_DAYS,
@@ -78,6 +83,7 @@ class AreaFigures:
     verified_rooms: int = 0
     pending: int = 0
     overdue: int = 0
+    unplaced: int = 0  # 待补录地址
     local: int = 0  # population by category (户籍/流动/境外)
     migrant: int = 0
     foreign: int = 0
@@ -127,7 +133,7 @@ class DashboardFigures:
 @dataclass(frozen=True)
 class PendingDeclaration:
     declaration_id: int
-    plate_code: str
+    plate_code: str | None  # None: a typed address waiting for its plate
     village_code: str
     is_overdue: bool
 
@@ -144,6 +150,7 @@ def dashboard_figures(session: Session, *, now: datetime) -> DashboardFigures:
         waiting[item.village_code] += 1
         late[item.village_code] += item.is_overdue
     people = population(session, today=today)
+    to_place = unplaced_counts(session)
     officers = _officer_loads(session)
     grid_village = {grid: village for grid, village in session.execute(select(Grid.code, Grid.village_code))}
     officers_in: dict[str, set[str]] = {}
@@ -165,6 +172,7 @@ def dashboard_figures(session: Session, *, now: datetime) -> DashboardFigures:
             verified_rooms=rooms.get(code, (0, 0, 0))[2],
             pending=waiting[code],
             overdue=late[code],
+            unplaced=to_place.get(code, 0),
             **{c.value: people.get((code, c), 0) for c in PersonCategory},
             officers=len(officers_in.get(code, ())),
         )
@@ -194,6 +202,7 @@ _SUMMED = (
     "verified_rooms",
     "pending",
     "overdue",
+    "unplaced",
 )
 
 
@@ -204,9 +213,15 @@ def pending_declarations(
     from its current version, as the review queue counts); `grid_codes` as in `in_grids`."""
     today = local_today(now)
     rows = session.execute(
-        select(Declaration.id, Declaration.plate_code, Street.village_code, waiting_since_column())
-        .join(DoorPlate, DoorPlate.code == Declaration.plate_code)
-        .join(Street, Street.id == DoorPlate.street_id)
+        select(
+            Declaration.id,
+            Declaration.plate_code,
+            func.coalesce(Street.village_code, UnplacedAddress.village_code),
+            waiting_since_column(),
+        )
+        .outerjoin(DoorPlate, DoorPlate.code == Declaration.plate_code)
+        .outerjoin(Street, Street.id == DoorPlate.street_id)
+        .outerjoin(UnplacedAddress, UnplacedAddress.declaration_id == Declaration.id)
         .where(Declaration.status.in_(PENDING_STATES), in_grids(Declaration.grid_code, grid_codes))
         .order_by(Declaration.id)
     ).all()

@@ -23,6 +23,8 @@ from shared.models import (
     Role,
     Room,
     Street,
+    UnplacedAddress,
+    UnplacedStatus,
     User,
 )
 from shared.places.plates import active_residence_filter
@@ -162,3 +164,17 @@ def _has_rental_room() -> Any:
         .where(Room.building_id == Building.id, Room.is_rental.is_(True), Room.status == RecordStatus.ACTIVE)
         .exists()
     )
+
+
+def unplaced_counts(session: Session) -> dict[str, int]:
+    """待补录地址 per village: typed addresses still waiting for their plate."""
+    rows = session.execute(
+        select(UnplacedAddress.village_code, func.count())
+        .join(Declaration, Declaration.id == UnplacedAddress.declaration_id)
+        .where(
+            UnplacedAddress.status == UnplacedStatus.OPEN,
+            Declaration.status.not_in((DeclarationStatus.REJECTED, DeclarationStatus.WITHDRAWN)),
+        )
+        .group_by(UnplacedAddress.village_code)
+    )
+    return {village: int(n) for village, n in rows}

@@ -126,6 +126,8 @@ def pending_layer(
     waiting: Counter[str] = Counter()
     late: Counter[str] = Counter()
     for item in pending_declarations(session, now=now, grid_codes=grid_codes):
+        if item.plate_code is None:  # a typed address has no place on the map until it is placed
+            continue
         waiting[item.plate_code] += 1
         late[item.plate_code] += item.is_overdue
     pending_plates = select(Declaration.plate_code).where(

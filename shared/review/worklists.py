@@ -3,7 +3,8 @@
 Rentals due for re-inspection (a building with a let room not visited in person for
 `rental_visit_days()`, 120 by default, as rental-management rules commonly ask), residences
 whose planned stay ends within 14 days (or already ended, still open on record), and records
-with no coordinates (plates, with the buildings behind them, and facilities). Each list is
+with no coordinates (plates, with the buildings behind them, and facilities), and 待补录地址:
+declarations made at a typed address waiting for their plate, oldest first. Each list is
 scoped like the queue: an officer's own grids, the whole town for supervisors and admins.
 """
 
@@ -21,6 +22,8 @@ from shared.core.clock import CHINA_TZ, local_today
 from shared.core.crypto import decrypt, mask_id_number, mask_name
 from shared.models import (
     Building,
+    Declaration,
+    DeclarationStatus,
     DoorPlate,
     Facility,
     Person,
@@ -28,6 +31,8 @@ from shared.models import (
     Residence,
     Room,
     Street,
+    UnplacedAddress,
+    UnplacedStatus,
     Village,
 )
 from shared.models.places import format_address
@@ -76,6 +81,18 @@ class MissingCoordinates:
     village: str
     grid_code: str | None
     buildings: int  # buildings behind the plate (0 for a facility)
+
+
+@dataclass(frozen=True)
+class AddressToPlace:
+    declaration_id: int
+    typed: str
+    village: str
+    grid_code: str | None
+    best_candidate: str  # the matcher's best plate when the resident typed, or ""
+    candidates: int
+    submitted_at: datetime
+    days_waiting: int
 
 
 @dataclass(frozen=True)
@@ -240,6 +257,39 @@ def records_without_coordinates(
         for facility, village in session.execute(facilities.order_by(Facility.id).limit(room_left))
     ]
     return WorkList(items, total)
+
+
+def addresses_to_place(
+    session: Session, *, staff: StaffIdentity, now: datetime, limit: int = MAX_ROWS
+) -> WorkList[AddressToPlace]:
+    """待补录地址, oldest first; a rejected or withdrawn declaration no longer needs its plate."""
+    query = (
+        select(UnplacedAddress, Declaration.created_at, Declaration.grid_code, Village.name)
+        .join(Declaration, Declaration.id == UnplacedAddress.declaration_id)
+        .join(Village, Village.code == UnplacedAddress.village_code)
+        .where(
+            UnplacedAddress.status == UnplacedStatus.OPEN,
+            Declaration.status.not_in((DeclarationStatus.REJECTED, DeclarationStatus.WITHDRAWN)),
+            grid_scope(staff, Declaration.grid_code),
+        )
+    )
+    today = local_today(now)
+    items = [
+        AddressToPlace(
+            declaration_id=unplaced.declaration_id,
+            typed=unplaced.typed_text,
+            village=village,
+            grid_code=grid_code,
+            best_candidate=str(unplaced.candidates[0]["address"]) if unplaced.candidates else "",
+            candidates=len(unplaced.candidates),
+            submitted_at=created_at,
+            days_waiting=(today - created_at.astimezone(CHINA_TZ).date()).days,
+        )
+        for unplaced, created_at, grid_code, village in session.execute(
+            query.order_by(Declaration.created_at, Declaration.id).limit(limit)
+        )
+    ]
+    return WorkList(items, _count(session, query))
 
 
 def _count(session: Session, query: Select[*Row]) -> int:

@@ -23,10 +23,12 @@ from shared.models import (
     UnplacedStatus,
     Village,
 )
+from shared.reporting.dashboard import dashboard_figures
 from shared.review.decisions import StaleItem, approve
 from shared.review.detail import get_detail
 from shared.review.queue import QueueFilters, list_queue
 from shared.review.unplaced import RoomChoice, create_plate, link_plate, rooms_at
+from shared.review.worklists import addresses_to_place
 from shared.self_service.unplaced import TypedAddress, submit_unplaced_residence, validate_unplaced_residence
 from tests.factories import (
     make_building,
@@ -194,3 +196,26 @@ def test_the_queue_and_the_detail_show_the_typed_address(session: Session, villa
     assert detail.plate_code is None and detail.unplaced is not None and detail.unplaced.is_open
     assert [c.plate_code for c in detail.unplaced.candidates] == [candidate.code]
     assert (detail.lon, detail.lat) == (113.571, 23.051)  # the map opens at the best candidate
+
+
+def test_the_work_list_holds_open_typed_addresses_of_the_officer_s_grids(
+    session: Session, village: Village
+) -> None:
+    grid = make_grid(session, village=village)
+    plate = make_plate(session, village=village, grid=grid)
+    first, second = _declare(session, village, key="a"), _declare(session, village, key="b")
+    officer = staff_identity("officer", [grid.code])
+    listed = addresses_to_place(session, staff=officer, now=LATER)
+    assert [i.declaration_id for i in listed.items] == [first.id, second.id] and listed.total == 2
+    assert listed.items[0].typed == "新村路 8号 A栋 302" and listed.items[0].village == "鸥涌村"
+    assert listed.items[0].days_waiting == 1
+    assert addresses_to_place(session, staff=staff_identity("officer", ["G9999"]), now=LATER).total == 0
+    assert dashboard_figures(session, now=LATER).villages[0].unplaced == 2
+    link_plate(session, declaration_id=first.id, staff=officer, plate_code=plate.code, room=RoomChoice(),
+               now=LATER, expected_version=first.row_version)  # fmt: skip
+    assert [i.declaration_id for i in addresses_to_place(session, staff=officer, now=LATER).items] == [
+        second.id
+    ]
+    figures = dashboard_figures(session, now=LATER)
+    assert (figures.villages[0].unplaced, figures.town.unplaced) == (1, 1)
+    assert (figures.villages[0].pending, figures.town.pending) == (2, 2)  # placed or not, both wait
