@@ -3,21 +3,19 @@ without one)."""
 
 import streamlit as st
 
+from portal.declare.plate_access import plate_of_link
 from portal.ui.plate_page import show_address, show_buildings, show_officer, ways_on
 from portal.ui.plate_refusal import refuse_plate_link, show_home, show_retired
 from portal.ui.widgets import mini_map
-from shared.core.clock import local_today
-from shared.core.db import session_scope
 from shared.places.links import PLATE_PARAM
-from shared.places.plates import PlateLinkStatus, open_plate_link
+from shared.places.plates import PlateLinkStatus
 
 token = st.query_params.get(PLATE_PARAM)
 if not token:
     show_home()
     st.stop()
 
-with session_scope() as session:
-    result = open_plate_link(session, token, today=local_today())
+result = plate_of_link(token)
 plate = result.plate
 if result.status is PlateLinkStatus.INVALID or plate is None:
     refuse_plate_link(token)

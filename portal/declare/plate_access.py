@@ -1,6 +1,7 @@
-"""Opening the plate a page works on from its signed `?p=` link, and the one refusal shown for a
-link that is broken, forged or for a plate we do not have (portal/ui/plate_refusal.py: the plate
-page and the declaration pages say the same thing)."""
+"""Opening the plate a page works on from its signed `?p=` link (a cached copy: the plate page and
+the declaration pages read it from the database once a minute per plate, not on every run), and
+the one refusal shown for a link that is broken, forged or for a plate we do not have
+(portal/ui/plate_refusal.py: the plate page and the declaration pages say the same thing)."""
 
 from datetime import date
 
@@ -10,30 +11,43 @@ from portal.ui.i18n import t
 from portal.ui.plate_refusal import refuse_plate_link, show_retired
 from shared.core.clock import local_today
 from shared.core.db import session_scope
-from shared.places.links import PLATE_PARAM, plate_link_query
+from shared.places.links import PLATE_PARAM, plate_link_query, verify_plate_token
 from shared.places.plates import PlateLinkResult, PlateLinkStatus, PlateView, open_plate_link
 
 
 def open_declaring_plate() -> PlateView:
     """The active plate of this page's link; anything else gets its message and stops the page."""
     token = st.query_params.get(PLATE_PARAM)
-    with session_scope() as session:
-        result = open_plate_link(session, token, today=local_today())
+    result = plate_of_link(token)
     if result.status is PlateLinkStatus.INVALID or result.plate is None:
         refuse_plate_link(token)
         st.stop()
     if result.status is PlateLinkStatus.RETIRED:
         show_retired(result.plate, result.successor)
         st.stop()
-    plate = result.plate
-    return plate
+    return result.plate
+
+
+def plate_of_link(token: str | None) -> PlateLinkResult:
+    """What a plate link leads to, from a copy shared by every session that opens it: the plate
+    page and each rerun of a declaration page read nothing from the database. A link that does
+    not verify is refused before the cache, so forged links cannot fill it."""
+    if token is None or verify_plate_token(token) is None:
+        return PlateLinkResult(PlateLinkStatus.INVALID)
+    return _plate_of_link(token, local_today())
+
+
+def forget_plate(code: str) -> None:
+    """Drop the cached copy of a plate after it changed (its rooms, its residents)."""
+    _plate_of_link.clear(plate_link_query(code)[PLATE_PARAM], local_today())
 
 
 # A minute: a plate's rooms change in the office, rarely and not while a form is open; what a
 # stale copy could let through (a room just retired) is refused by the submission's own checks.
+# Keyed on the verified token, one per plate and key (`today`: a plate retired on a date).
 @st.cache_data(ttl=60, max_entries=2000, show_spinner=False)
-def _plate_of_link(token: str | None, today: date) -> PlateLinkResult:
-    """The plate of a link as plain values, shared by every session that opens it."""
+def _plate_of_link(token: str, today: date) -> PlateLinkResult:
+    """The plate of a link as plain values."""
     with session_scope() as session:
         return open_plate_link(session, token, today=today)
 

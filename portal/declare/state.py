@@ -174,7 +174,8 @@ class DeclForm:
     def summary(self, errors: Sequence[FieldError]) -> str:
         """Every error, each named by its field's place on the form (`随行人员2 · 出生日期`)."""
         lang = current_lang()
-        lines = [f"- **{field_label(e.field, lang)}**: {escape_markdown(e.message(lang))}" for e in errors]
+        # reason(): the validators' messages name their field first; the label says it once.
+        lines = [f"- **{field_label(e.field, lang)}**: {escape_markdown(e.reason(lang))}" for e in errors]
         head = t(f"有 {len(errors)} 处需要修改：", f"{len(errors)} field(s) need correcting:")
         return "\n".join([head, *lines])
 

@@ -15,19 +15,21 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from playwright.async_api import Page as AsyncPage
 from playwright.async_api import async_playwright
 from playwright.async_api import expect as async_expect
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from shared.core.checkdigits import gb11643_check_char
 from shared.core.db import make_engine
 from shared.models import Building, DoorPlate, RecordStatus, Room
+from tests.e2e.reruns import is_watched, wait_for_reruns
 
 PAGE_TIMEOUT_MS = 30_000
 PHONE: ViewportSize = {"width": 390, "height": 844}  # a phone's screen: forms must work one column wide
@@ -35,15 +37,21 @@ STREAMLIT_ERRORS = '[data-testid="stException"], [data-testid="stAlertContentErr
 RECEIPT_CODE = re.compile(r"^[2-9A-HJKMNP-Z]{5} [2-9A-HJKMNP-Z]{5}$")  # shown as two groups of five
 PLATE_BUTTONS = ("我是房东/管理人", "我住在这里")  # side by side, both primary
 CONSENT = "我已阅读并同意个人信息告知"
+PLEDGE = "我已阅读并承诺遵守治安责任书"
+ADD_TENANT = "添加租客"
+TENANT_NAMES = ("王小明", "李小红", "张伟", "刘洋", "黄丽")
 
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a form and how a thumb fills it: "type", "choose" (a select box) or "date"."""
+    """One input of a form and how a thumb works it: "type", "choose" (a select box), "date",
+    "press" (a button) or "tick" (a box, by its text). `within`: the heading of the block it is in
+    (`租客 2`) where a label repeats (each tenant has a 姓名); None for the first so labelled."""
 
     how: str
     label: str
     value: Any
+    within: str | None = None
 
 
 def plate_with_rooms(database_url: str) -> tuple[str, str]:
@@ -93,27 +101,74 @@ def tenant_form(*, room: str, name: str, id_number: str, moved_in: date | None =
     return fields
 
 
+def landlord_form(
+    *, tenants: int, room: str = "101", moved_in: date = date(2025, 3, 1), first_serial: int = 1
+) -> list[Field]:
+    """What a landlord touches to declare `tenants` tenants, in order: their own name, number and
+    phone (a resident card is preselected); per tenant, 添加租客 (the first block is shown
+    already), then room, name, number, phone and move-in (the reason, 务工, and the rest stay
+    folded); last the pledge. People are numbered from `first_serial` (distinct valid numbers)."""
+    fields = [
+        Field("type", "姓名", "陈建国"),
+        Field("type", "证件号码", citizen_number(first_serial)),
+        Field("type", "联系电话", "139 2345 6789"),
+    ]
+    for position in range(1, tenants + 1):
+        block = f"租客 {position}"
+        if position > 1:
+            fields.append(Field("press", ADD_TENANT, None))
+        fields += [
+            Field("choose", "房间", room, block),
+            Field("type", "姓名", TENANT_NAMES[position % len(TENANT_NAMES)], block),
+            Field("type", "证件号码", citizen_number(first_serial + position), block),
+            Field("type", "联系电话", f"138 0013 {8000 + position:04d}", block),
+            Field("date", "入住日期", moved_in, block),
+        ]
+    return [*fields, Field("tick", PLEDGE, True)]
+
+
+def citizen_number(serial: int) -> str:
+    """A valid resident card number (GB 11643), one per serial."""
+    first17 = f"441900{date(1970, 1, 1) + timedelta(days=97 * serial):%Y%m%d}{serial % 1000:03d}"
+    return first17 + gb11643_check_char(first17)
+
+
 def settle(page: Page, *, timeout_ms: float = PAGE_TIMEOUT_MS) -> None:
-    """Wait until Streamlit's rerun after the last change is over: no "running" indicator and no
-    element faded as stale. A click during a rerun may land on an element about to be replaced."""
+    """Wait until every rerun the page asked for (a field left, an option picked, a button) is
+    over and drawn (`tests.e2e.reruns`): one field step is one rerun. A click during a rerun may
+    land on an element about to be replaced. A page not yet watched is watched from now on; until
+    then, Streamlit's own signs: no "running" indicator and no element faded as stale."""
+    if is_watched(page):
+        wait_for_reruns(page, timeout_ms=timeout_ms)
+        return
     expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=timeout_ms)
     expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=timeout_ms)
 
 
-def type_into(page: Page, label: str, text: str) -> None:
+def _scope(page: Page, within: str | None) -> Page | Locator:
+    """The block headed `within` (the innermost holding that heading), or the whole page."""
+    if within is None:
+        return page
+    return page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_text(within, exact=True)).last
+
+
+def type_into(page: Page, label: str, text: str, *, within: str | None = None) -> None:
     """Type into a text field and leave it, as a thumb does (Streamlit commits on blur)."""
     settle(page)
-    field = page.get_by_label(label, exact=True)
+    field = _scope(page, within).get_by_label(label, exact=True).first
     field.fill(text)
     field.press("Tab")
 
 
-def choose(page: Page, label: str, option: str, *, attempts: int = 3) -> None:
+def choose(page: Page, label: str, option: str, *, attempts: int = 3, within: str | None = None) -> None:
     """Open a select box, type to narrow its list (long lists are virtualised), pick the option.
-    A rerun landing while the list is open closes it: then it is opened again."""
+    A rerun landing while the list is open closes it: then it is opened again. An option already
+    chosen (the only room, preselected) is left as it is, as a thumb would."""
     for attempt in range(1, attempts + 1):
         settle(page)
-        field = page.get_by_label(label, exact=True)
+        field = _scope(page, within).get_by_label(label, exact=True).first
+        if field.input_value() == option:
+            return
         field.click()
         field.press_sequentially(option)
         wanted = page.get_by_role("option", name=option, exact=True)
@@ -127,19 +182,36 @@ def choose(page: Page, label: str, option: str, *, attempts: int = 3) -> None:
             field.fill("")
 
 
-def enter_date(page: Page, label: str, day: date) -> None:
+def enter_date(page: Page, label: str, day: date, *, within: str | None = None) -> None:
     """A date field is typed segment by segment (year, month, day), as on a phone's keypad."""
     settle(page)
-    page.get_by_role("spinbutton", name=f"year, {label}").click()
+    _scope(page, within).get_by_role("spinbutton", name=f"year, {label}").first.click()
     page.keyboard.type(day.strftime("%Y%m%d"))
     page.keyboard.press("Tab")
 
 
-FILL: dict[str, Callable[[Page, str, Any], None]] = {
+def press(page: Page, label: str, _: object = None, *, within: str | None = None) -> None:
+    settle(page)
+    _scope(page, within).get_by_role("button", name=label, exact=True).first.click()
+
+
+def tick(page: Page, label: str, _: object = True, *, within: str | None = None) -> None:
+    settle(page)
+    _scope(page, within).get_by_text(label, exact=True).first.click()
+
+
+FILL: dict[str, Callable[..., None]] = {
     "type": type_into,
     "choose": choose,
     "date": enter_date,
+    "press": press,
+    "tick": tick,
 }
+
+
+def play(page: Page, field: Field) -> None:
+    """Work one input as a thumb does, in its block."""
+    FILL[field.how](page, field.label, field.value, within=field.within)
 
 
 def wait_for_plate_page(page: Page, *, timeout_ms: float = PAGE_TIMEOUT_MS) -> None:

@@ -1,6 +1,7 @@
 """From a scanned plate link to a tenant's receipt, in a real browser: the plate page, "我住在这里",
 the form filled as a phone user would, the receipt code, then the receipt opened with it; and a
-half-filled form that comes back after a reload and a language switch."""
+half-filled form that comes back after a reload and a language switch; a landlord declaring two
+tenants with the inputs `landlord_form` counts."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shared.core.db import make_engine
-from shared.models import FormDraft
+from shared.declarations.store import payload_of
+from shared.models import Declaration, DeclarationKind, FormDraft
 from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
 from tests.e2e.steps import (
@@ -19,9 +21,12 @@ from tests.e2e.steps import (
     FILL,
     PAGE_TIMEOUT_MS,
     PHONE,
+    PLEDGE,
     declare_as_tenant,
+    landlord_form,
     plate_with_rooms,
     plates_with_rooms,
+    play,
     settle,
     submit_declaration,
     tenant_form,
@@ -84,3 +89,26 @@ def drafts(database_url: str) -> int:
         count = session.scalar(select(func.count()).select_from(FormDraft)) or 0
     engine.dispose()
     return count
+
+
+def test_a_landlord_declares_two_tenants_with_the_inputs_counted(page: Page, portal: RunningApp) -> None:
+    """Issue 12: a landlord with two tenants touches at most 16 inputs, plus the pledge."""
+    code, room = plates_with_rooms(portal.database_url, limit=3)[2]
+    fields = landlord_form(tenants=2, room=room)
+    assert len([field for field in fields if field.label != PLEDGE]) <= 16
+    page.set_viewport_size(PHONE)
+    page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page)
+    page.get_by_role("button", name="我是房东/管理人").click()
+    for field in fields:
+        play(page, field)
+    receipt_code = submit_declaration(page)
+    engine = make_engine(portal.database_url)
+    with Session(engine) as session:
+        rental = session.scalars(select(Declaration).where(Declaration.receipt_code == receipt_code)).one()
+        tenants = payload_of(rental)["tenants"]
+    engine.dispose()
+    assert (rental.kind, rental.plate_code) == (DeclarationKind.RENTAL, code)
+    assert [t["person"]["name"] for t in tenants] == [
+        f.value for f in fields if f.label == "姓名" and f.within
+    ]

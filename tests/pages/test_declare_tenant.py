@@ -123,7 +123,10 @@ def test_a_wrong_field_is_named_beside_it_and_nothing_typed_is_lost(
     beside = [m.value for m in at.markdown if m.value.startswith(":red[")]
     assert any(message in m for m in beside), beside
     [summary] = at.error
-    assert f"**{label}**" in summary.value and message in summary.value
+    # named once, by its place on the form: `**本人 · 姓名**: 不能为空`, not `…: 姓名不能为空`
+    name = label.rsplit(" · ", 1)[-1]
+    line = f"- **{label}**: {message.removeprefix(name).lstrip('：')}"
+    assert any(shown.startswith(line) for shown in summary.value.splitlines()), summary.value
     for key, value in values.items():
         assert value_of(at, key) == value, key
 
@@ -134,7 +137,7 @@ def test_messages_follow_the_users_language(session: Session, plate: dict[str, A
     fill(at, {**good_values(plate["rooms"]["301"]), "tenant.person.id_number": wrong})
     at = click(at, "tenant._submit")
     assert "Identity number: the check character is wrong" in texts(at)
-    assert "**You · Identity number**" in at.error[0].value
+    assert "- **You · Identity number**: The check character is wrong" in at.error[0].value.splitlines()
 
 
 def test_a_field_is_checked_as_soon_as_it_is_left_and_the_others_stay_quiet(
