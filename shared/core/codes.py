@@ -37,12 +37,15 @@ LIST_NAMES: tuple[str, ...] = (
     "dwelling_type",
     "organisation_status",  # codes are the values of models.base.OrganisationStatus
     "nationality",  # ISO 3166-1 alpha-3
+    "inspection_severity",  # 平安出租屋: major hazards rate a rental high-risk
+    "inspection_item",  # 平安出租屋 checklist, each item under its severity
 )
 
 # A hierarchical list: where its parents come from, and whether every row must have one.
 _PARENTS: dict[str, tuple[str, bool]] = {
     "education": ("education", False),  # GB/T 4658: detailed codes under their level
     "facility_subtype": ("facility_group", True),
+    "inspection_item": ("inspection_severity", True),
 }
 # `children("facility_group", "1")` reads naturally, so it means the subtypes of group 1.
 _CHILD_LIST = {"facility_group": "facility_subtype"}
