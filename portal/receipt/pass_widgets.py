@@ -71,6 +71,14 @@ def _show_pass(view: PassView) -> None:
         if view.is_revoked:
             st.error(t("此通行码已注销，请联系网格员。", "This pass was revoked: ask the grid officer."))
             return
+        if view.is_visa_expired:
+            st.error(
+                t(
+                    "签证或居留许可已到期，通行码已失效；续签后请更新登记。",
+                    "The visa has expired, and the pass with it: update the registration once it is renewed.",
+                )
+            )
+            return
         st.image(pass_qr_png(view.token), width=220)
         until = local_time(view.valid_until)
         st.caption(t(f"有效至 {until}", f"Valid until {until}"))

@@ -33,6 +33,7 @@ class GateReason(enum.StrEnum):
     MOVED_OUT = "moved_out"
     MOVE_OUT_DECLARED = "move_out_declared"
     REVOKED = "revoked"
+    VISA_EXPIRED = "visa_expired"
     OTHER_VILLAGE = "other_village"
 
 
@@ -60,6 +61,11 @@ REASON_TEXTS: dict[GateReason, tuple[str, str]] = {
     GateReason.REVOKED: (
         "通行码已被注销，请联系网格员",
         "This pass was revoked: please ask the grid officer",
+    ),
+    GateReason.VISA_EXPIRED: (
+        "签证或居留许可已到期，通行码失效；续签后请更新登记信息",
+        "The visa or residence permit has expired: the pass no longer admits. "
+        "Update the registration once it is renewed",
     ),
     GateReason.OTHER_VILLAGE: (
         "该住址不属于本门岗的通行范围",

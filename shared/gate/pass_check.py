@@ -2,8 +2,8 @@
 
 The gate allows a resident pass when its signature verifies, it is neither revoked nor out of
 its window, the residence is still active with no move-out declared (shared.gate.move_out) and
-the home lies in what the gate admits; otherwise
-it refuses with one plain reason. Visitor passes are checked in shared.gate.visitors.
+the home lies in what the gate admits, and the holder's visa (if any) has not
+passed; otherwise it refuses with one plain reason. Visitor passes are checked in shared.gate.visitors.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from shared.gate.gates import (
 )
 from shared.gate.move_out import is_move_out_declared
 from shared.gate.pass_tokens import PassKind, PassRef, read_pass_token
-from shared.gate.passes import is_residence_active
+from shared.gate.passes import has_visa_ended, is_residence_active
 from shared.gate.visitors import check_visitor_pass
 from shared.models import Person, Residence, ResidentPass, Room
 
@@ -70,6 +70,7 @@ _RESIDENT_PASS = join_place(
         Residence.until,
         Residence.move_out_declared,
         Person.name,
+        Person.visa_expiry,
         *PLACE_COLUMNS,
     )
     .select_from(ResidentPass)
@@ -86,7 +87,7 @@ def _check_resident(
     if row is None:  # signed by us, but no such pass here: treat as not ours
         return GateDecision(False, GateReason.FORGED), None
     values: tuple[Any, ...] = tuple(row)
-    person_id, valid_from, valid_until, revoked_at, until, move_out_declared, name = values[:7]
+    person_id, valid_from, valid_until, revoked_at, until, move_out_declared, name, visa = values[:8]
     place = place_of(values)
     subject = person_pseudonym(person_id)
     today = local_today(now)
@@ -96,6 +97,8 @@ def _check_resident(
         reason = GateReason.MOVED_OUT
     elif is_move_out_declared(move_out_declared, today):
         reason = GateReason.MOVE_OUT_DECLARED  # suspended until an officer decides
+    elif has_visa_ended(visa, today):
+        reason = GateReason.VISA_EXPIRED  # said before EXPIRED: the pass ended with the visa
     elif now < valid_from:
         reason = GateReason.NOT_YET_VALID
     elif now >= valid_until:

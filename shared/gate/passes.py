@@ -4,7 +4,9 @@ A pass is bound to the person, the room (through the residence it was issued for
 validity window; it is revoked or runs out, never deleted. The gate allows it when its
 signature verifies, it is neither revoked nor out of its window, the residence is still active
 and the home lies in what the gate admits; otherwise it refuses with one plain reason. Every
-check, allowed or not, writes a passage with a pseudonym, never a name.
+check, allowed or not, writes a passage with a pseudonym, never a name. A foreign national's
+pass ends with their visa or residence permit (出境入境管理法 第四十三条: staying beyond it is
+illegal residence): no pass is valid past it, and none is issued once it has passed.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from shared.places.plates import active_residence_filter
 
 __all__ = [
     "PassView",
+    "has_visa_ended",
     "issue_pass",
     "latest_pass",
     "listed_residences",
@@ -63,7 +66,7 @@ def issue_pass(
     actor: str = "declarant",
 ) -> ResidentPass:
     """A new pass for an active residence, valid from `now` for `valid_days`, but not past the
-    end of the planned stay when one is recorded and still ahead."""
+    end of the planned stay when one is recorded and still ahead, nor past the holder's visa."""
     residence = session.get(Residence, residence_id)
     today = local_today(now)
     if residence is None or not is_residence_active(residence.until, today):
@@ -72,9 +75,16 @@ def issue_pass(
         )
     if valid_days < 1:
         raise ValueError("valid_days must be at least 1")
+    if has_visa_ended(residence.person.visa_expiry, today):
+        raise DomainError(
+            "签证或居留许可已到期，不能签发通行码",
+            "The visa or residence permit has expired: no pass is issued",
+        )
     until = now + timedelta(days=valid_days)
     if residence.planned_until is not None and residence.planned_until >= today:
-        until = min(until, datetime.combine(residence.planned_until + timedelta(days=1), time(), CHINA_TZ))
+        until = min(until, _end_of_day(residence.planned_until))
+    if residence.person.visa_expiry is not None:
+        until = min(until, _end_of_day(residence.person.visa_expiry))
     issued = ResidentPass(
         person_id=residence.person_id,
         room_id=residence.room_id,
@@ -116,6 +126,7 @@ class PassView:
     name: str
     valid_until: datetime
     is_revoked: bool
+    is_visa_expired: bool = False  # the holder's visa has passed: no new pass until it is renewed
 
 
 def pass_views_for_receipt(
@@ -124,6 +135,7 @@ def pass_views_for_receipt(
     """`passes_for_receipt` with each holder's name, for the receipt page (the declarant typed
     them); with `holder` (a document's blind index), that person's only: a tenant's own view."""
     views = []
+    today = local_today(now)
     for resident_pass, _ in _receipt_passes(session, declaration_id, now, holder):
         person = session.get(Person, resident_pass.person_id)
         views.append(
@@ -132,6 +144,7 @@ def pass_views_for_receipt(
                 person.name if person else "",
                 resident_pass.valid_until,
                 resident_pass.revoked_at is not None,
+                person is not None and has_visa_ended(person.visa_expiry, today),
             )
         )
     return views
@@ -151,6 +164,10 @@ def _receipt_passes(
     for residence, is_declarant in listed:
         latest = latest_pass(session, residence.id)
         if latest is None or (latest.revoked_at is None and latest.valid_until <= now):
+            if has_visa_ended(residence.person.visa_expiry, local_today(now)):
+                if latest is not None:  # kept, so the page can say why it no longer admits
+                    found.append((latest, is_declarant))
+                continue
             latest = issue_pass(session, residence_id=residence.id, now=now)
         found.append((latest, is_declarant))
     return found
@@ -238,6 +255,16 @@ def revoke_pass(session: Session, *, pass_id: int, actor: str, reason: str, now:
         )
         session.flush()
     return resident_pass
+
+
+def has_visa_ended(visa_expiry: date | None, today: date) -> bool:
+    """A visa or residence permit is good through its expiry day (China time), ended after it."""
+    return visa_expiry is not None and visa_expiry < today
+
+
+def _end_of_day(day: date) -> datetime:
+    """The moment `day` ends in China: midnight starting the next day."""
+    return datetime.combine(day + timedelta(days=1), time(), CHINA_TZ)
 
 
 def is_residence_active(until: date | None, today: date) -> bool:
