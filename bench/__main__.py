@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("town", "plates", "declare", "match", "gate", "map", "review", "load", "phone")
+BENCHMARKS = ("town", "plates", "declare", "match", "gate", "map", "review", "load", "phone", "capacity")
 
 
 def main(argv: list[str]) -> int:
