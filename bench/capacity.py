@@ -6,7 +6,8 @@ run portal/app.py` on SQLite; two behind nginx (deploy/nginx/menpai.conf) on a p
 Each carries 25, 50, 100 and 200 simulated phones (Locust users, spawned over 10 s) for a fixed
 time; every phone opens a plate link, waits for the plate page, opens the tenant form, fills it
 with pauses of 2-5 s between steps (a quick person), submits and reads its receipt code, then the
-next person takes the phone. A few declarations first warm each process. Users still in a declaration when the time is up finish it.
+next person takes the phone. A few declarations first warm each process (not counted). Users
+still in a declaration when the time is up finish it.
 
 Printed per level: page ready and submit p50/p95 (nearest rank, over all visits of the level),
 declarations a second, errors (the phones' and the server logs'), the portal processes' CPU
