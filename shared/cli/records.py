@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -85,10 +86,17 @@ def add_record_commands(commands: Any) -> None:
     print_sheet = plates.add_parser(
         "print",
         help="生成 A4 门牌打印 PDF（带裁切线）/ build the A4 PDF of plate QR codes, with cut marks",
-        description="一村（社区）或其中一条街路巷的在用门牌 / the active plates of a village or of one "
-        "of its streets.",
+        description="一村（社区）或其中一条街路巷的在用门牌，或某日以来新建的门牌 / the active plates of "
+        "a village or of one of its streets, or the plates created since a day.",
     )
-    print_sheet.add_argument("--village", required=True, metavar="NAME_OR_CODE", help=VILLAGE_HELP)
+    print_sheet.add_argument("--village", metavar="NAME_OR_CODE", help=VILLAGE_HELP)
+    print_sheet.add_argument(
+        "--new-since",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="只打印该日（含）以来新建的门牌，全镇或 --village 所指村（社区）/ only plates created on or "
+        "after this day, in the whole town or the --village given",
+    )
     print_sheet.add_argument(
         "--street",
         metavar="NAME",
@@ -145,17 +153,29 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 def _cmd_plates_print(args: argparse.Namespace) -> int:
     from shared.places.lookup import find_village
-    from shared.places.sheets import build_plate_sheet, plates_for_village
+    from shared.places.sheets import build_plate_sheet, new_plates, plates_for_village
 
     out: Path = args.out
     if out.suffix.lower() != ".pdf":
         fail(f"输出文件名须以 .pdf 结尾：{out}", f"The output file name must end in .pdf: {out}")
         return EXIT_REFUSED
+    if args.new_since is None and not args.village:
+        fail("请给出 --village 或 --new-since", "Give --village or --new-since")
+        return EXIT_REFUSED
+    if args.new_since is not None and args.street:
+        fail("--new-since 不能与 --street 同用", "--new-since does not go with --street")
+        return EXIT_REFUSED
     with Session(open_database()) as session:
-        village = find_village(session, args.village)
-        plates = plates_for_village(session, village=village.code, street=args.street)
+        village = find_village(session, args.village) if args.village else None
+        if args.new_since is not None:
+            plates = new_plates(session, since=args.new_since, village=village.code if village else None)
+            where = f"{village.name if village else '全镇'} {args.new_since.isoformat()}以来新建"
+            title = f"新建门牌 {args.new_since.isoformat()} 起 {village.name if village else ''}".strip()
+        else:
+            assert village is not None
+            plates = plates_for_village(session, village=village.code, street=args.street)
+            where = title = f"{village.name} {args.street or ''}".strip()
     if not plates:
-        where = f"{village.name} {args.street or ''}".strip()
         raise DomainError(
             f"{where}没有在用的门牌，未生成文件", f"{where} has no active plates; no file was written"
         )
@@ -167,7 +187,7 @@ def _cmd_plates_print(args: argparse.Namespace) -> int:
             plates,
             out=partial,
             progress=lambda done, total: bar("plates", done, total),
-            title=f"{plates[0][0].village} {args.street or ''}".strip(),
+            title=title,
         )
         partial.replace(out)
     finally:
@@ -196,3 +216,11 @@ def _print_report(report: Any, *, dry_run: bool) -> None:
             print(f"  第 {e.line} 行 line {e.line} [{e.column}] {e.message_zh} / {e.message_en}")
     if dry_run:
         print("试运行，未保存任何数据 / dry run: nothing was saved")
+
+
+def _day(text: str) -> date:
+    """A day as YYYY-MM-DD, for argparse (a wrong one is a usage error, not a crash)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD / a day as YYYY-MM-DD: {text!r}") from None

@@ -1,4 +1,5 @@
-"""门牌打印: A4 PDF sheets of plate QR codes with cut marks, for a village or one street.
+"""门牌打印: A4 PDF sheets of plate QR codes with cut marks, for a village or one street, or the
+plates created since a day (new streets, typed addresses an officer placed: the next sheet).
 
 Eight plates a page (2 × 4), each a QR code drawn as vectors (sharp at any printer's
 resolution, and small files) with its text under it in the vendored CJK font, which the PDF
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
@@ -22,6 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.core.clock import CHINA_TZ
 from shared.core.crypto import Keyring
 from shared.core.errors import DomainError
 from shared.models import DoorPlate, PlateKind, RecordStatus, Street, Village
@@ -151,6 +154,51 @@ def _draw_cut_marks(canvas: Canvas, cell_width: float, cell_height: float, *, ro
             canvas.line(x, y - CUT_MARK_ARM, x, y + CUT_MARK_ARM)
 
 
+def new_plates(
+    session: Session,
+    *,
+    since: date,
+    village: str | None = None,
+    keyring: Keyring | None = None,
+    portal_url: str | None = None,
+) -> list[tuple[PlateLabel, str]]:
+    """Active plates created on or after the day `since` (China's day), in the whole town or one
+    village, by village, street and number: what the next print run adds."""
+    start = datetime.combine(since, time(0), tzinfo=CHINA_TZ)
+    query = (
+        select(DoorPlate.code, DoorPlate.number, DoorPlate.kind, Street.name, Street.id, Village.name)
+        .join(Street, DoorPlate.street_id == Street.id)
+        .join(Village, Village.code == Street.village_code)
+        .where(DoorPlate.status == RecordStatus.ACTIVE, DoorPlate.created_at >= start)
+    )
+    if village is not None:
+        query = query.where(Street.village_code == _village(session, village).code)
+    rows = sorted(session.execute(query).all(), key=lambda r: (r[5], r[3], r[4], plate_number_sort_key(r[1])))
+    return [
+        (
+            PlateLabel(
+                address=format_address(street_name, number), village=village_name, code=code, kind=kind
+            ),
+            plate_link(code, keyring=keyring, portal_url=portal_url),
+        )
+        for code, number, kind, street_name, _, village_name in rows
+    ]
+
+
+def _village(session: Session, village: str) -> Village:
+    wanted = village.strip()
+    found = session.scalars(
+        select(Village).where((Village.code == wanted) | (Village.name == wanted))
+    ).first()
+    if found is None:
+        raise DomainError(
+            f"没有找到村（社区）“{wanted}”。",
+            f"No village or community “{wanted}” was found.",
+            field="village",
+        )
+    return found
+
+
 def plates_for_village(
     session: Session,
     *,
@@ -164,16 +212,7 @@ def plates_for_village(
     Ordered as a person walks the street: by street, then by number in numeric order
     (2 before 10, `12之一` right after 12).
     """
-    wanted = village.strip()
-    found = session.scalars(
-        select(Village).where((Village.code == wanted) | (Village.name == wanted))
-    ).first()
-    if found is None:
-        raise DomainError(
-            f"没有找到村（社区）“{wanted}”。",
-            f"No village or community “{wanted}” was found.",
-            field="village",
-        )
+    found = _village(session, village)
     query = (
         select(DoorPlate.code, DoorPlate.number, DoorPlate.kind, Street.name, Street.id)
         .join(Street, DoorPlate.street_id == Street.id)
