@@ -39,6 +39,7 @@ LIST_NAMES: tuple[str, ...] = (
     "nationality",  # ISO 3166-1 alpha-3
     "inspection_severity",  # 平安出租屋: major hazards rate a rental high-risk
     "inspection_item",  # 平安出租屋 checklist, each item under its severity
+    "permit_documents",  # what to bring to apply for a 居住证 (shared.self_service.permit)
 )
 
 # A hierarchical list: where its parents come from, and whether every row must have one.
