@@ -150,6 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     from shared.cli.purge import add_purge_command  # purge
 
     add_purge_command(commands)
+    from shared.cli.notices import add_notice_commands  # notices send
+
+    add_notice_commands(commands)
     return parser
 
 

@@ -63,6 +63,7 @@ def queue_notice(
         once_key=once_key,
     )
     session.add(notice)
+    session.flush()
     return notice
 
 

@@ -106,6 +106,7 @@ class SmsGatewaySender:
             with urllib.request.urlopen(request, timeout=self.config.timeout) as response:
                 reply = _json(response.read())
         except urllib.error.HTTPError as error:
+            error.close()  # it holds the response's socket
             retryable = error.code == 429 or error.code >= 500
             raise SendError(f"HTTP {error.code}", retryable=retryable) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
