@@ -78,15 +78,15 @@ def _address_step(village_names: dict[str, str]) -> None:
     )
     raw: dict[str, Any] = {
         "village_code": st.selectbox(
-            t("村（社区）", "Village or community"),
+            t("所在村（社区）", "Your village or community"),  # the first tab has a 村（社区） too
             list(village_names),
             format_func=village_names.__getitem__,
             index=None,
             placeholder=t("请选择", "Choose"),
             key=f"{STEP}.village",
         ),
-        "street": st.text_input(t("街路巷", "Street"), max_chars=60, key=f"{STEP}.street"),
-        "number": st.text_input(t("门牌号", "Number"), max_chars=20, key=f"{STEP}.number"),
+        "street": st.text_input(t("街路巷名称", "Street name"), max_chars=60, key=f"{STEP}.street"),
+        "number": st.text_input(t("门牌号码", "House number"), max_chars=20, key=f"{STEP}.number"),
     }
     left, right = st.columns(2)
     raw["building"] = left.text_input(
