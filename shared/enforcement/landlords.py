@@ -68,9 +68,10 @@ def enforcement_list(
 ) -> EnforcementList:
     """The whole work list: unreported let rooms, late declarations, and their landlords."""
     require_role(staff.role, *ENFORCEMENT_ROLES)
-    unreported = unreported_rentals(session, today=today, days=days, village=village)
+    let = let_rooms(session, village=village)
+    unreported = unreported_rentals(session, today=today, days=days, village=village, rooms=let)
     late = late_declarations(session, today=today, days=days, village=village)
-    rooms = Counter(room.landlord for room in let_rooms(session, village=village).values())
+    rooms = Counter(room.landlord for room in let.values())
     open_rooms = Counter(r.room.landlord for r in unreported)
     late_cases = Counter(d.room.landlord for d in late)
     keys = sorted(set(open_rooms) | set(late_cases))

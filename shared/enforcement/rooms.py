@@ -144,13 +144,19 @@ def let_rooms(
 
 
 def unreported_rentals(
-    session: Session, *, today: date, days: int = DEFAULT_DAYS, village: str | None = None
+    session: Session,
+    *,
+    today: date,
+    days: int = DEFAULT_DAYS,
+    village: str | None = None,
+    rooms: Mapping[int, LetRoom] | None = None,
 ) -> list[UnreportedRoom]:
     """Let rooms not reported for `days` days (or never) with signs of people in those days,
-    longest unreported first."""
+    longest unreported first. `rooms`: the let rooms (of `village`), when the caller has them."""
     if not 1 <= days <= MAX_DAYS:
         raise DomainError(f"天数应为 1 至 {MAX_DAYS}", f"Days: from 1 to {MAX_DAYS}", field="days")
-    rooms = let_rooms(session, village=village)
+    if rooms is None:
+        rooms = let_rooms(session, village=village)
     cutoff = today - timedelta(days=days)
     since = start_of_day(cutoff + timedelta(days=1))
     reported = last_reported(session, since=since)
