@@ -30,6 +30,7 @@ def _staff_page_table() -> tuple[tuple[str, str, str, str | None, tuple[Role, ..
         ("dashboard", "dashboard", t("数据驾驶舱", "Dashboard"), ":material/monitoring:", SUPERVISORS),
         ("facilities", "facilities", t("实有设施", "Facilities"), ":material/construction:", SUPERVISORS),
         ("passages", "passages", t("通行记录", "Gate passages"), ":material/door_open:", SUPERVISORS),
+        ("notices", "notices", t("通知发件箱", "Notice outbox"), ":material/sms:", SUPERVISORS),
         ("enforcement", "enforcement", t("未按规定报送", "Not reporting"), ":material/gavel:", SUPERVISORS),
         (
             "address_matching",
