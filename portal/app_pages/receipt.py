@@ -13,6 +13,7 @@ from portal.receipt.actions import (
 )
 from portal.receipt.pass_widgets import show_resident_pass, show_visitors
 from portal.receipt.permit_widgets import show_permit
+from portal.receipt.rectifications import show_rectifications
 from portal.receipt.widgets import show_declared, show_people, show_status, show_timeline
 from portal.ui.i18n import t
 from shared.core.clock import local_today
@@ -34,6 +35,7 @@ show_people(view)
 show_resident_pass(view)  # an approved residence: the gate pass of each person
 show_permit(view)  # a migrant resident: when a 居住证 can be applied for, and what to bring
 show_visitors(view)  # an approved rental: recent visitors to its rooms, masked
+show_rectifications(view)  # a rental: the 整改 of the landlord's safety inspection
 confirm_tenants(view)
 correction_form(view, today=today)
 move_out_form(view, today=today)

@@ -7,6 +7,7 @@ and phones in clear (audited)."""
 import streamlit as st
 
 from portal.review.actions import decision_box, passes_box, reveal_box
+from portal.review.inspection import inspection_link
 from portal.review.unplaced import placing_box
 from portal.review.widgets import (
     ID_PARAM,
@@ -65,6 +66,7 @@ with right:
     records(detail)
 changes(detail)
 mini_map(detail.lon, detail.lat, detail.address, key=f"review-map-{detail.plate_code}", height=240)
+inspection_link(detail.plate_code)  # 平安出租屋: inspect the rental at this plate
 with st.expander(t("办理记录", "Timeline")):
     timeline(detail)
 

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from portal.review.inspection import rectifications_due_section
 from portal.review.widgets import DETAIL_PAGE, ID_PARAM, local_time
 from portal.ui.i18n import t
 from shared.core.db import session_scope
@@ -107,6 +108,7 @@ def worklist_tabs(staff: StaffIdentity) -> None:
             ],
             unplaced.total,
         )
+    rectifications_due_section(staff)  # 整改到期 of 平安出租屋 (portal/review/inspection.py)
 
 
 def _addresses_to_place(items: list[AddressToPlace], total: int) -> None:

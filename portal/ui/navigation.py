@@ -26,6 +26,7 @@ def _staff_page_table() -> tuple[tuple[str, str, str, str | None, tuple[Role, ..
         ("review_queue", "review", t("审核队列", "Review queue"), ":material/fact_check:", OFFICERS),
         ("review_detail", "review-item", t("审核详情", "Review item"), None, OFFICERS),
         ("worklists", "worklists", t("到期工作清单", "Work lists"), ":material/event_upcoming:", OFFICERS),
+        ("inspection", "inspection", t("平安出租屋", "Rental safety"), ":material/shield:", OFFICERS),
         ("operation_map", "map", t("标准作业图", "Operation map"), ":material/map:", OFFICERS),
         ("dashboard", "dashboard", t("数据驾驶舱", "Dashboard"), ":material/monitoring:", SUPERVISORS),
         ("facilities", "facilities", t("实有设施", "Facilities"), ":material/construction:", SUPERVISORS),

@@ -6,6 +6,7 @@ import streamlit as st
 
 from portal.ui.i18n import current_lang, t
 from portal.ui.plate_refusal import receipt_button
+from portal.ui.rental_rating import staff_rental_box
 from portal.ui.widgets import phone_text
 from shared.core.codes import label
 from shared.models import PlateKind
@@ -48,6 +49,7 @@ def show_buildings(plate: PlateView) -> None:
             )
     if not plate.buildings:
         st.info(t("此门牌下暂无楼栋记录。", "No building is recorded at this plate yet."))
+    staff_rental_box(plate)  # staff only: 平安出租屋 ratings and the inspection link
 
 
 def ways_on(plate: PlateView) -> None:

@@ -64,6 +64,7 @@ def review_router() -> None:
             st.Page(pages / "review_queue.py", url_path="review", default=True),
             st.Page(pages / "review_detail.py", url_path="review-item", visibility="hidden"),
             st.Page(pages / "worklists.py", url_path="worklists"),
+            st.Page(pages / "inspection.py", url_path="inspection"),
         ]
     ).run()
 
