@@ -13,7 +13,7 @@ from portal.review.widgets import (
     ID_PARAM,
     QUEUE_PAGE,
     changes,
-    declared_table,
+    declared_list,
     pick,
     records,
     seen_version,
@@ -31,6 +31,7 @@ from shared.declarations.labels import KIND_LABELS
 from shared.models import Role, utcnow
 from shared.review.detail import get_detail
 
+st.set_page_config(layout="wide")  # the declaration beside the records: the page's whole width
 staff = guard(Role.OFFICER, Role.SUPERVISOR, Role.ADMIN)
 lang = current_lang()
 st.page_link(QUEUE_PAGE, label=t("返回审核队列", "Back to the queue"), icon=":material/arrow_back:")
@@ -59,7 +60,7 @@ placing_box(detail, staff)
 left, right = st.columns(2)
 with left:
     st.subheader(t("申报内容", "Declared"))
-    declared_table(detail)
+    declared_list(detail)
     reveal_box(detail, staff)
 with right:
     st.subheader(t("比对记录", "Records compared"))

@@ -7,23 +7,27 @@ from datetime import datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from portal.review.widgets import flash, run_action
+from portal.review.widgets import flash, pick, run_action
 from portal.ui.i18n import current_lang, t
 from shared.core.clock import CHINA_TZ, local_today
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
-from shared.declarations.form_errors import field_label
 from shared.models import DeclarationKind, DeclarationStatus, utcnow
 from shared.review.bulk import bulk_approve
-from shared.review.decisions import approve, ask_correction, reject
-from shared.review.detail import ReviewDetail
+from shared.review.decisions import ask_correction, reject
+from shared.review.detail import FindingView, ReviewDetail
+from shared.review.findings_seen import NEEDS_CONFIRMATION, approve_seeing_findings, findings_to_confirm
 from shared.review.passes import StaffPassView, passes_for_review, revoke_pass_for_review
 from shared.review.queue import QueueFilters, clean_candidates
 from shared.review.reveal import reveal_personal_data
 from shared.review.visits import record_visit
+from shared.rules.base import field_name
 from shared.staff.auth import StaffIdentity
 
 CONFIRM_KEY = "review_queue.confirm"
+# (declaration id, version, finding ids): 核实通过 clicked on an item with warnings, to confirm
+APPROVE_CONFIRM_KEY = "review_detail.approve_confirm"
+APPROVED = ("已核实通过，记录已更新。", "Approved; the records are updated.")
 
 
 def reveal_box(detail: ReviewDetail, staff: StaffIdentity) -> None:
@@ -47,8 +51,7 @@ def reveal_box(detail: ReviewDetail, staff: StaffIdentity) -> None:
                 st.error(error.message(lang))
             else:
                 rows = [
-                    {t("项目", "Field"): field_label(p, lang), t("内容", "Value"): v}
-                    for p, v in clear.items()
+                    {t("项目", "Field"): field_name(p, lang), t("内容", "Value"): v} for p, v in clear.items()
                 ]
                 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
@@ -59,13 +62,7 @@ def decision_box(detail: ReviewDetail, staff: StaffIdentity, expected_version: i
     version = {"expected_version": expected_version}
     target = {"declaration_id": detail.declaration_id, "staff": staff, "now": utcnow()}
     if detail.can_decide:
-        if st.button(t("核实通过", "Approve"), type="primary", key="review_detail.approve"):
-            run_action(
-                approve,
-                t("已核实通过，记录已更新。", "Approved; the records are updated."),
-                **target,
-                **version,
-            )
+        approve_box(detail, target | version)
         with st.form("review_detail.reject"):
             why = st.text_area(
                 t("不予通过的原因（申报人可见）", "Reason for rejecting (the declarant sees it)")
@@ -76,7 +73,8 @@ def decision_box(detail: ReviewDetail, staff: StaffIdentity, expected_version: i
             fields = st.multiselect(
                 t("需要补正的项目", "Fields to correct"),
                 list(detail.field_paths),
-                format_func=lambda p: field_label(p, lang),
+                format_func=lambda p: field_name(p, lang),
+                placeholder=t("选择需要补正的项目", "Choose the fields"),
             )
             note = st.text_area(t("说明（申报人可见）", "Note (the declarant sees it)"))
             if st.form_submit_button(t("要求补正", "Ask for a correction")):
@@ -99,6 +97,49 @@ def decision_box(detail: ReviewDetail, staff: StaffIdentity, expected_version: i
                 note=visit_note,
                 **target,
             )
+
+
+def approve_box(detail: ReviewDetail, arguments: dict[str, object]) -> None:
+    """核实通过; over warnings or errors only once the officer confirms having seen them, which
+    the approval's record keeps (shared.review.findings_seen)."""
+    to_confirm = [f for f in detail.findings if f.severity in NEEDS_CONFIRMATION]
+    pending = st.session_state.get(APPROVE_CONFIRM_KEY)
+    if isinstance(pending, tuple) and pending[:2] == (detail.declaration_id, arguments["expected_version"]):
+        _confirm_approval(to_confirm, pending[2], arguments)
+        return
+    if not st.button(t("核实通过", "Approve"), type="primary", key="review_detail.approve"):
+        return
+    if not to_confirm:
+        run_action(approve_seeing_findings, pick(APPROVED), confirmed=(), **arguments)
+        return
+    with session_scope() as session:
+        ids = findings_to_confirm(session, declaration_id=detail.declaration_id)
+    st.session_state[APPROVE_CONFIRM_KEY] = (detail.declaration_id, arguments["expected_version"], ids)
+    st.rerun()
+
+
+def _confirm_approval(
+    to_confirm: list[FindingView], ids: tuple[int, ...], arguments: dict[str, object]
+) -> None:
+    english = current_lang() == "en"
+    with st.container(border=True):
+        st.warning(
+            t(
+                f"此申报有 {len(to_confirm)} 项比对问题。确认您已查看并仍要核实通过？此确认将记入办理记录。",
+                f"This item has {len(to_confirm)} findings. Confirm that you have seen them and still "
+                "approve? The confirmation is kept in the item's timeline.",
+            )
+        )
+        st.markdown("\n".join(f"- {f.message_en if english else f.message_zh}" for f in to_confirm))
+        left, right = st.columns(2)
+        if left.button(
+            t("已查看，确认核实通过", "Seen: approve"), type="primary", key="review_detail.approve_confirmed"
+        ):
+            st.session_state.pop(APPROVE_CONFIRM_KEY, None)
+            run_action(approve_seeing_findings, pick(APPROVED), confirmed=ids, **arguments)
+        if right.button(t("取消", "Cancel"), key="review_detail.approve_cancel"):
+            st.session_state.pop(APPROVE_CONFIRM_KEY, None)
+            st.rerun()
 
 
 def bulk_approve_box(staff: StaffIdentity, filters: QueueFilters, now: datetime) -> None:

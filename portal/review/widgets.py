@@ -3,6 +3,7 @@
 Plain rendering of what `shared.review.decisions*` returns; the decisions themselves stay in `shared/`.
 """
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -16,12 +17,12 @@ from shared.core.clock import CHINA_TZ
 from shared.core.codes import label
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
-from shared.declarations.form_errors import field_label
 from shared.declarations.inputs import CODED_FIELDS, RELATIONS
 from shared.declarations.labels import KIND_LABELS, OFFICER_STATUS_LABELS, SEVERITY_LABELS
 from shared.models import DeclarationStatus, Severity
 from shared.review.detail import ReviewDetail, flatten
 from shared.review.queue_items import QueueItem
+from shared.rules.base import field_name
 from shared.rules.checks import RULE_LABELS
 
 PAGES = Path(__file__).resolve().parents[1] / "app_pages"
@@ -32,6 +33,7 @@ FLASH_KEY = "review.flash"
 # (declaration id, row version) the detail page last showed: an action is taken on what the
 # officer saw, and a change made meanwhile by someone else is pointed out.
 SHOWN_KEY = "review_detail.shown"
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:]")
 FINDING_BOX = {Severity.ERROR: st.error, Severity.WARNING: st.warning, Severity.INFO: st.info}
 
 
@@ -131,23 +133,31 @@ def show_findings(detail: ReviewDetail) -> None:
         return
     english = current_lang() == "en"
     for finding in detail.findings:
-        where = f" ({field_label(finding.field, current_lang())})" if finding.field else ""
+        # The message starts with the field's name already (shared.rules.base.finding).
         text = finding.message_en if english else finding.message_zh
-        FINDING_BOX[Severity(finding.severity)](f"**{rule_label(finding.rule)}**{where}: {text}")
+        FINDING_BOX[Severity(finding.severity)](f"**{rule_label(finding.rule)}**: {text}")
 
 
-def declared_table(detail: ReviewDetail) -> None:
+def declared_list(detail: ReviewDetail) -> None:
+    """What was declared as a plain two-column list, read at a glance: no scrolling grid, and
+    the fields left empty are not listed."""
     lang = current_lang()
-    rows = []
-    for path, value in flatten(detail.declared).items():
-        key = path.rsplit(".", 1)[-1].split("[", 1)[0]
-        rows.append(
-            {
-                t("项目", "Field"): field_label(path, lang),
-                t("申报内容", "Declared"): _shown(key, value, detail.room_names),
-            }
-        )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    rows = [
+        (field_name(path, lang), shown)
+        for path, value in flatten(detail.declared).items()
+        if (shown := _shown(path.rsplit(".", 1)[-1].split("[", 1)[0], value, detail.room_names))
+    ]
+    if not rows:
+        st.caption(t("没有填写内容。", "Nothing was filled in."))
+        return
+    frame = pd.DataFrame([(_plain(name), _plain(value)) for name, value in rows], columns=["field", "value"])
+    st.table(frame, hide_index=True, hide_header=True, border="horizontal")
+
+
+def _plain(text: str) -> str:
+    """A declarant's text as literal Markdown (st.table reads its cells as Markdown): no link,
+    emphasis, icon or formula of theirs."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", text).replace("\n", " ")
 
 
 def _shown(key: str, value: Any, rooms: dict[int, str]) -> str:
@@ -196,7 +206,7 @@ def records(detail: ReviewDetail) -> None:
             if person.recorded_name
             else t("未在册", "not on record")
         )
-        st.write(f"{person.declared_name} · {field_label(person.path, current_lang())}: {state}")
+        st.write(f"{person.declared_name} · {field_name(person.path, current_lang())}: {state}")
         if person.residences:
             st.dataframe(_residents_frame(person.residences), hide_index=True, width="stretch")
     if detail.organisation_on_record:
@@ -227,7 +237,7 @@ def changes(detail: ReviewDetail) -> None:
     lang = current_lang()
     rows = [
         {
-            t("项目", "Field"): field_label(c.path, lang),
+            t("项目", "Field"): field_name(c.path, lang),
             t("原内容", "Before"): c.old,
             t("新内容", "Now"): c.new,
         }
@@ -240,7 +250,7 @@ def timeline(detail: ReviewDetail) -> None:
     for item in detail.timeline:
         extra = ""
         if item.fields:
-            extra = " · " + ", ".join(field_label(f, current_lang()) for f in item.fields)
+            extra = " · " + ", ".join(field_name(f, current_lang()) for f in item.fields)
         if item.visited_on:
             seen = t("见到本人", "seen in person") if item.seen_in_person else t("未见到", "nobody seen")
             extra = f" · {item.visited_on.isoformat()} · {seen}"

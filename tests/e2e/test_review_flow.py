@@ -120,7 +120,6 @@ def test_officer_approves_from_the_queue_and_the_room_counts_the_resident(
     declared = _declare_in_officers_grid(portal.database_url)
     _sign_in_as_officer(page, portal)
 
-    # In-app navigation keeps the session; a typed URL would open a new, signed-out one.
     page.get_by_text("工作人员", exact=True).click()
     page.get_by_role("menuitem", name="审核队列").click()
     expect(page.get_by_role("heading", name="审核队列")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
@@ -138,6 +137,9 @@ def test_officer_approves_from_the_queue_and_the_room_counts_the_resident(
     heading = f"居住登记 · {declared.address} {declared.building} {declared.room}"
     expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     page.get_by_role("button", name="核实通过").click()
+    # The room is not on record as let (a warning): the officer confirms having seen it.
+    expect(page.get_by_text("确认您已查看并仍要核实通过")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    page.get_by_role("button", name="已查看，确认核实通过").click()
     expect(page.get_by_text("已核实通过，记录已更新。")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_role("button", name="核实通过")).to_have_count(0)
 
