@@ -18,7 +18,12 @@ from shared.core.codes import label
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
 from shared.declarations.inputs import CODED_FIELDS, RELATIONS
-from shared.declarations.labels import KIND_LABELS, OFFICER_STATUS_LABELS, SEVERITY_LABELS
+from shared.declarations.labels import (
+    KIND_LABELS,
+    OFFICER_STATUS_LABELS,
+    OTHER_FINDING_LABELS,
+    SEVERITY_LABELS,
+)
 from shared.models import DeclarationStatus, Severity
 from shared.review.detail import ReviewDetail, flatten
 from shared.review.queue_items import QueueItem
@@ -39,7 +44,7 @@ FINDING_BOX = {Severity.ERROR: st.error, Severity.WARNING: st.warning, Severity.
 
 def rule_label(rule: str) -> str:
     """A comparison rule's name in the officer's language (its id if it has none)."""
-    return pick(RULE_LABELS.get(rule, (rule, rule)))
+    return pick(RULE_LABELS.get(rule) or OTHER_FINDING_LABELS.get(rule, (rule, rule)))
 
 
 def pick(pair: tuple[str, str]) -> str:

@@ -72,3 +72,9 @@ SEVERITY_LABELS: dict[Severity, tuple[str, str]] = {
     Severity.WARNING: ("警告", "Warning"),
     Severity.INFO: ("提示", "Info"),
 }
+
+# Findings that no comparison rule writes (the rules' own labels: shared.rules.checks.RULE_LABELS).
+ADDRESS_UNPLACED = "address_unplaced"  # a residence declared against a typed address, no plate yet
+OTHER_FINDING_LABELS: dict[str, tuple[str, str]] = {
+    ADDRESS_UNPLACED: ("地址待补录", "Address not in the library yet"),
+}

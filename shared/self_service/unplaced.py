@@ -29,6 +29,7 @@ from shared.core.validate_text import typed_text
 from shared.declarations.form_errors import FieldError, FormErrors
 from shared.declarations.forms import validate_residence
 from shared.declarations.inputs import ResidenceInput, declarant_document, to_payload
+from shared.declarations.labels import ADDRESS_UNPLACED
 from shared.declarations.store import EventAction, add_event, new_receipt_code, seal_payload
 from shared.models import (
     DeclarantRole,
@@ -46,7 +47,7 @@ from shared.models.unplaced import typed_address_text
 from shared.rules.lookup_queries import PENDING_STATUSES
 from shared.self_service.submit import MAX_IDEMPOTENCY_KEY, PUBLIC_ACTOR
 
-UNPLACED_RULE = "address_unplaced"
+UNPLACED_RULE = ADDRESS_UNPLACED
 MAX_CANDIDATES = 6
 ROOM_UNKNOWN = 0  # `ResidenceInput.room_id` of a typed address: the officer finds the room
 _ANY_ROOM = 1  # lets the residence form's checks run without a room (the room is not asked)
