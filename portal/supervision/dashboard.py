@@ -56,6 +56,7 @@ def village_table(figures: DashboardFigures) -> pd.DataFrame:
             t("待审核", "Pending"): area.pending,
             t("超期", "Overdue"): area.overdue,
             t("待补录地址", "Addresses to place"): area.unplaced,
+            t("居住证待办", "Permits due"): area.permits_due,
             local: area.local,
             migrant: area.migrant,
             foreign: area.foreign,

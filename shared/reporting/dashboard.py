@@ -17,6 +17,8 @@ The one place these figures are counted (the operation map's pending layer count
   at a typed address counts in the village chosen for it.
 - addresses to place (待补录地址): declarations at a typed address still without a plate, in the
   village chosen (rejected and withdrawn ones do not count).
+- permits due (居住证): migrants whose unbroken registered stay reaches 183 days within 30 days
+  (shared.review.residence_lists), each counted once, in the village of their first home.
 - population: distinct people with a current residence, by category (户籍/流动/境外); the
   town's total counts a person living in two villages once.
 - officers: active accounts with the officer role and a grid in the village; the standard is
@@ -56,6 +58,7 @@ from shared.reporting.dashboard_counts import (
     town_population,
     unplaced_counts,
 )
+from shared.review.residence_lists import permits_due_by_village
 from shared.review.states import (
     OVERDUE_WORKING_DAYS,
     PENDING_STATES,
@@ -84,6 +87,7 @@ class AreaFigures:
     pending: int = 0
     overdue: int = 0
     unplaced: int = 0  # 待补录地址
+    permits_due: int = 0  # 居住证: 183 days reached within 30 days
     local: int = 0  # population by category (户籍/流动/境外)
     migrant: int = 0
     foreign: int = 0
@@ -151,6 +155,7 @@ def dashboard_figures(session: Session, *, now: datetime) -> DashboardFigures:
         late[item.village_code] += item.is_overdue
     people = population(session, today=today)
     to_place = unplaced_counts(session)
+    permits = permits_due_by_village(session, today=today)
     officers = _officer_loads(session)
     grid_village = {grid: village for grid, village in session.execute(select(Grid.code, Grid.village_code))}
     officers_in: dict[str, set[str]] = {}
@@ -173,6 +178,7 @@ def dashboard_figures(session: Session, *, now: datetime) -> DashboardFigures:
             pending=waiting[code],
             overdue=late[code],
             unplaced=to_place.get(code, 0),
+            permits_due=permits.get(code, 0),
             **{c.value: people.get((code, c), 0) for c in PersonCategory},
             officers=len(officers_in.get(code, ())),
         )
@@ -203,6 +209,7 @@ _SUMMED = (
     "pending",
     "overdue",
     "unplaced",
+    "permits_due",
 )
 
 

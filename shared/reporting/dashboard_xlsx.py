@@ -27,6 +27,7 @@ _AREA_COLUMNS: tuple[tuple[str, Callable[[AreaFigures], Any], str | None], ...] 
     ("待审核 Pending", lambda a: a.pending, None),
     ("超期 Overdue", lambda a: a.overdue, None),
     ("待补录地址 Addresses to place", lambda a: a.unplaced, None),
+    ("居住证待办 Permits due (30 days)", lambda a: a.permits_due, None),
     ("户籍人口 Local", lambda a: a.local, None),
     ("流动人口 Migrant", lambda a: a.migrant, None),
     ("境外人员 Foreign", lambda a: a.foreign, None),

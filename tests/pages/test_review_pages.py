@@ -308,6 +308,8 @@ def test_work_lists_in_english(session: Session, rooms: dict[str, Room], account
         "Stays ending (0)",
         "No coordinates (0)",
         "Addresses to place (0)",
+        "Permits due (0)",
+        "Foreigners ending (0)",
     ]
     [rentals] = at.dataframe
     assert list(rentals.value["Address"]) == ["麻涌大道 12号 A栋"]
