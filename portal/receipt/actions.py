@@ -21,6 +21,7 @@ from portal.declare.state import DeclForm
 from portal.declare.submit import checked_submission
 from portal.receipt.widgets import client_key
 from portal.ui.i18n import current_lang, t
+from portal.ui.plate_page import remember_landlord_of
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
 from shared.declarations.forms import validate_organisation, validate_rental, validate_residence
@@ -60,6 +61,8 @@ def opened_receipt() -> Opened | None:
 def _keep_open(code: str, tail: str, view: ReceiptView, notice: tuple[str, str] | None = None) -> None:
     """Show this view from now on; the correction form is filled again from its payload."""
     st.session_state[OPENED] = Opened(code, tail, view)
+    if view.kind is DeclarationKind.RENTAL and view.plate_code and view.tenant_key is None:
+        remember_landlord_of(view.plate_code)
     st.session_state[NOTICE] = notice
     st.session_state[PREFILL] = True
     st.rerun()

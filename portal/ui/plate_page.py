@@ -24,8 +24,24 @@ def show_address(plate: PlateView) -> None:
     st.header(f"麻涌镇 {plate.address}")
 
 
-def show_buildings(plate: PlateView) -> None:
-    """Each building with its rooms and how many people live in each: numbers, never names."""
+# Plates whose landlord opened their rental's receipt in this browser session (code + last 6).
+LANDLORD_OF_KEY = "plate.landlord_of"
+
+
+def remember_landlord_of(plate_code: str) -> None:
+    """The receipt check proved this session is the plate's landlord: show him the counts."""
+    st.session_state.setdefault(LANDLORD_OF_KEY, set()).add(plate_code)
+
+
+def may_see_resident_counts(plate: PlateView, *, is_staff: bool) -> bool:
+    """Who lives how many to a room tells a stranger which rooms stand empty: only staff and the
+    landlord (after his receipt check) see the counts; the public sees the rooms."""
+    return is_staff or plate.code in st.session_state.get(LANDLORD_OF_KEY, set())
+
+
+def show_buildings(plate: PlateView, *, with_counts: bool) -> None:
+    """Each building with its rooms; with `with_counts`, how many people live in each (numbers,
+    never names)."""
     lang = current_lang()
     for building in plate.buildings:
         with st.container(border=True):
@@ -40,8 +56,8 @@ def show_buildings(plate: PlateView) -> None:
                         t("房间", "Room"): r.number,
                         t("楼层", "Floor"): r.floor,
                         t("出租", "Rental"): t("是", "yes") if r.is_rental else t("否", "no"),
-                        t("现登记人数", "Residents declared"): r.resident_count,
                     }
+                    | ({t("现登记人数", "Residents declared"): r.resident_count} if with_counts else {})
                     for r in building.rooms
                 ],
                 hide_index=True,

@@ -8,9 +8,13 @@ import pytest
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
+from portal.ui.plate_page import LANDLORD_OF_KEY
+from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.core.config import PROJECT_ROOT
-from shared.models import PlateKind, RecordStatus, Residence
+from shared.models import PlateKind, RecordStatus, Residence, Role, utcnow
 from shared.places.links import plate_token
+from shared.staff.accounts import create_user
+from shared.staff.auth import StaffIdentity
 from tests.factories import make_building, make_grid, make_person, make_plate, make_room, make_street
 
 PORTAL = str(PROJECT_ROOT / "portal" / "app.py")
@@ -56,9 +60,35 @@ def test_good_link_shows_address_rooms_officer_and_the_two_ways_on(plate_code: s
     assert "麻一村" in text and "正式门牌" in text
     rooms = at.dataframe[0].value
     assert list(rooms["房间"]) == ["301", "302"]
-    assert list(rooms["现登记人数"]) == [1, 0]
-    assert "李四" not in text and "李四" not in rooms.to_string()  # numbers only, never names
+    assert "李四" not in text and "李四" not in rooms.to_string()  # never names
     assert {b.label for b in at.button} >= {"我是房东/管理人", "我住在这里"}
+
+
+def test_the_public_never_learns_which_rooms_stand_empty(plate_code: str) -> None:
+    rooms = _portal(plate_token(plate_code)).dataframe[0].value
+    assert "现登记人数" not in rooms.columns
+
+
+def test_staff_see_how_many_live_in_each_room(session: Session, plate_code: str) -> None:
+    officer = create_user(session, username="chen", password="officer-password-2026", role=Role.OFFICER)
+    session.commit()
+    at = AppTest.from_file(PORTAL, default_timeout=30)
+    at.query_params["p"] = plate_token(plate_code)
+    at.session_state[IDENTITY_KEY] = StaffIdentity.of(officer)
+    at.session_state[LAST_SEEN_KEY] = utcnow()
+    rooms = at.run().dataframe[0].value
+    assert list(rooms["现登记人数"]) == [1, 0]
+    assert "李四" not in rooms.to_string()  # numbers, never names
+
+
+def test_the_landlord_sees_the_counts_after_his_receipt_check(plate_code: str) -> None:
+    at = AppTest.from_file(PORTAL, default_timeout=30)
+    at.query_params["p"] = plate_token(plate_code)
+    at.session_state[LANDLORD_OF_KEY] = {plate_code}  # what opening his rental's receipt leaves
+    rooms = at.run().dataframe[0].value
+    assert list(rooms["现登记人数"]) == [1, 0]
+    at.session_state[LANDLORD_OF_KEY] = {"0000000000"}  # another plate's landlord
+    assert "现登记人数" not in at.run().dataframe[0].value.columns
 
 
 def test_good_link_in_english(plate_code: str) -> None:

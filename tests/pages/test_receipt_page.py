@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.ui.plate_page import LANDLORD_OF_KEY
 from shared.declarations.forms import validate_organisation, validate_rental, validate_residence
 from shared.declarations.labels import DECLARANT_STATUS_LABELS
 from shared.declarations.store import payload_of
@@ -192,6 +193,7 @@ def test_a_landlord_sees_his_tenants_masked_and_confirms_one(session: Session, r
     session.commit()
     tenant = declare(session, rooms)
     at = look_up(rental.receipt_code, LANDLORD_ID[-6:])
+    assert at.session_state[LANDLORD_OF_KEY] == {rooms["plate"]}  # his plate page now shows counts
     people = at.dataframe[0].value
     assert list(people["姓名"]) == ["李*"] and list(people["申报人"]) == ["租客"]
     assert list(people["证件号码"]) == [TENANT_ID[:3] + "*" * 11 + TENANT_ID[-4:]]
