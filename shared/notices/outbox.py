@@ -1,12 +1,13 @@
 """The outbox: adding a notice with a state change, and the claims a sender works under.
 
 A notice is added in the caller's transaction (`queue_notice`), so it exists exactly when the
-decision does. A sender claims due rows with one UPDATE that stamps its own token and a lease
-(`claim_due`); the UPDATE re-checks that each row is still claimable, so of two senders the
-second finds nothing to take, on SQLite (one writer at a time) and on PostgreSQL (a row
-updated meanwhile is re-read; SKIP LOCKED passes over rows another claim holds). A sender
+decision does. A sender claims due rows by stamping its own token and a lease on them
+(`claim_due`): on PostgreSQL the rows are picked FOR UPDATE SKIP LOCKED (another claim's rows
+are passed over), and the UPDATE re-checks that each row is still claimable, so on SQLite too
+(one writer at a time) of two senders the second gets none of the first one's rows. A sender
 that dies leaves its rows SENDING until the lease runs out; then any sender takes them again.
-Every finishing UPDATE names the claim token, so a sender whose lease ran out writes nothing.
+Every finishing UPDATE names the claim token, so a sender whose row was taken again after its
+lease ran out records nothing over the new claim.
 """
 
 from __future__ import annotations
@@ -78,16 +79,24 @@ def claim_due(session: Session, *, now: datetime, limit: int, lease: timedelta =
     """Claim up to `limit` due notices for this caller; the caller commits at once, so the
     claim is visible to every other sender before anything is sent."""
     token = secrets.token_hex(16)
-    due = (
-        select(Notice.id)
-        .where(_claimable(now))
-        .order_by(Notice.next_attempt_at, Notice.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite locks the whole file anyway
+    # Two statements, not UPDATE … WHERE id IN (SELECT … LIMIT): PostgreSQL may run such a
+    # subquery more than once and claim more than `limit` rows. The SELECT locks its rows until
+    # the caller commits (PostgreSQL); the UPDATE re-checks them (SQLite, which locks nothing
+    # before a write, and a row taken meanwhile is left out).
+    due = list(
+        session.scalars(
+            select(Notice.id)
+            .where(_claimable(now))
+            .order_by(Notice.next_attempt_at, Notice.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
     )
+    if not due:
+        return []
     session.execute(
         update(Notice)
-        .where(Notice.id.in_(due.scalar_subquery()), _claimable(now))
+        .where(Notice.id.in_(due), _claimable(now))
         .values(
             status=NoticeStatus.SENDING,
             claim_token=token,
