@@ -22,6 +22,7 @@ names = {
     "facilities": t("设施（六大类）", "Facilities (six groups)"),
     "grids": t("网格", "Grids"),
     "pending": t("待审核申报", "Pending declarations"),
+    "rentals": t("平安出租屋评级", "Rental safety ratings"),
 }
 chosen = st.pills(
     t("图层", "Layers"),

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from shared.core.clock import local_today
 from shared.models import Role, utcnow
 from shared.reporting.map_data import (
     GRID_COLOUR,
@@ -27,15 +28,17 @@ from shared.reporting.map_data import (
 )
 from shared.reporting.operation_map_data import building_layers, facility_layers, grid_layer
 from shared.reporting.operation_map_plates import pending_layer, plate_layer
+from shared.reporting.operation_map_rentals import rental_layers
 from shared.staff.auth import StaffIdentity, require_role
 
-LAYERS = ("plates", "buildings", "facilities", "grids", "pending")
+LAYERS = ("plates", "buildings", "facilities", "grids", "pending", "rentals")
 _TEXT = {
     "plates": ("门牌", "Plates"),
     "buildings": ("楼栋", "Buildings"),
     "facilities": ("设施", "Facilities"),
     "grids": ("网格", "Grids"),
     "pending": ("待审核申报", "Pending declarations"),
+    "rentals": ("平安出租屋", "Rental safety"),
     "overdue": ("待审核申报（超期）", "Pending declarations (overdue)"),
     "rooms": ("房间", "Rooms"),
     "residents": ("现住人数", "Residents"),
@@ -98,6 +101,12 @@ def operation_map_data(
             (("marker", MARKER_COLOURS[PENDING_COLOUR], "hourglass-half"), text["pending"]),
             (("marker", MARKER_COLOURS[OVERDUE_COLOUR], "triangle-exclamation"), text["overdue"]),
         ]
+    if "rentals" in chosen:  # 平安出租屋 ratings (shared.inspections), a layer per rating
+        rentals, entries = rental_layers(
+            session, staff_grid_codes, name=text["rentals"], lang=lang, today=local_today(now)
+        )
+        shown += rentals
+        legend.append((text["rentals"], entries))
     return OperationMapData(
         layers=shown,
         legend_title=text["legend"],

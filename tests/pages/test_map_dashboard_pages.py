@@ -72,7 +72,7 @@ def test_supervisor_gets_the_whole_town_on_the_map(town: dict[str, User]) -> Non
     assert "标准作业图" in texts(at)
     assert "只显示您负责的网格" not in texts(at)
     [chooser] = at.get("button_group")
-    assert chooser.value == ["plates", "buildings", "facilities", "grids", "pending"]
+    assert chooser.value == ["plates", "buildings", "facilities", "grids", "pending", "rentals"]
     assert len(at.get("component_instance")) == 1
 
 

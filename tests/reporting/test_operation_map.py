@@ -52,6 +52,7 @@ ZH_LAYERS = [
     *(f"设施 · {group}" for group in FACILITY_GROUPS),
     "门牌",
     "待审核申报",
+    *(f"平安出租屋 · {rating}" for rating in ("高风险", "需整改", "平安出租屋", "未检查")),
 ]
 
 
@@ -105,13 +106,16 @@ def test_layer_control_names_every_layer(town: Session) -> None:
     data = build(town)
     assert names(data) == ZH_LAYERS
     assert data.legend_title == "图例"
-    assert [heading for heading, _ in data.legend] == ["", "楼栋", "设施"]
+    assert [heading for heading, _ in data.legend] == ["", "楼栋", "设施", "平安出租屋"]
     assert [text for _, text in data.legend[0][1]] == ["门牌", "网格", "待审核申报", "待审核申报（超期）"]
 
 
 def test_english_layer_names(town: Session) -> None:
     english = names(build(town, lang="en"))
-    assert english[0] == "Grids" and english[-2:] == ["Plates", "Pending declarations"]
+    assert english[0] == "Grids" and english[-6:-4] == ["Plates", "Pending declarations"]
+    assert english[-4:] == [
+        f"Rental safety · {r}" for r in ("High risk", "Needs rectification", "Safe rental", "Not inspected")
+    ]
     assert "Facilities · Public security" in english and "Buildings · Residential" in english
 
 
@@ -121,7 +125,7 @@ def test_only_the_chosen_layers(town: Session) -> None:
     assert nothing.layers == [] and nothing.legend == [] and nothing.bounds == []
     with pytest.raises(ValueError, match="unknown map layers"):
         build(town, layers={"plates", "roads"})
-    assert set(LAYERS) == {"plates", "buildings", "facilities", "grids", "pending"}
+    assert set(LAYERS) == {"plates", "buildings", "facilities", "grids", "pending", "rentals"}
 
 
 def test_plate_rows_are_the_active_plates_with_coordinates(town: Session) -> None:
@@ -176,7 +180,7 @@ def test_building_circles_add_up_to_the_active_buildings_per_use(town: Session) 
 
 
 def test_building_layers_start_hidden(town: Session) -> None:
-    dots = [layer for layer in build(town).layers if isinstance(layer, DotLayer)]
+    dots = [layer for layer in build(town).layers if isinstance(layer, DotLayer) and "楼栋" in layer.name]
     assert [layer.name for layer in dots] == [f"楼栋 · {use}" for use in BUILDING_USES]
     assert not any(layer.show for layer in dots)
 
