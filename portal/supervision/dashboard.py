@@ -57,6 +57,8 @@ def village_table(figures: DashboardFigures) -> pd.DataFrame:
             t("超期", "Overdue"): area.overdue,
             t("待补录地址", "Addresses to place"): area.unplaced,
             t("居住证待办", "Permits due"): area.permits_due,
+            t("出租屋需整改", "Rentals to rectify"): area.rentals_needs_work,
+            t("出租屋高风险", "High-risk rentals"): area.rentals_high_risk,
             local: area.local,
             migrant: area.migrant,
             foreign: area.foreign,

@@ -39,6 +39,8 @@ from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import Session
 
 from shared.core.clock import CHINA_TZ, local_today
+from shared.inspections.checklist import Rating
+from shared.inspections.ratings import village_rating_counts
 from shared.models import (
     Declaration,
     DoorPlate,
@@ -88,6 +90,8 @@ class AreaFigures:
     overdue: int = 0
     unplaced: int = 0  # 待补录地址
     permits_due: int = 0  # 居住证: 183 days reached within 30 days
+    rentals_needs_work: int = 0  # 平安出租屋 ratings (shared.inspections): 需整改
+    rentals_high_risk: int = 0  # 高风险
     local: int = 0  # population by category (户籍/流动/境外)
     migrant: int = 0
     foreign: int = 0
@@ -156,6 +160,7 @@ def dashboard_figures(session: Session, *, now: datetime) -> DashboardFigures:
     people = population(session, today=today)
     to_place = unplaced_counts(session)
     permits = permits_due_by_village(session, today=today)
+    ratings = village_rating_counts(session, today=today)
     officers = _officer_loads(session)
     grid_village = {grid: village for grid, village in session.execute(select(Grid.code, Grid.village_code))}
     officers_in: dict[str, set[str]] = {}
@@ -179,6 +184,8 @@ def dashboard_figures(session: Session, *, now: datetime) -> DashboardFigures:
             overdue=late[code],
             unplaced=to_place.get(code, 0),
             permits_due=permits.get(code, 0),
+            rentals_needs_work=ratings.get(code, {}).get(Rating.NEEDS_WORK, 0),
+            rentals_high_risk=ratings.get(code, {}).get(Rating.HIGH_RISK, 0),
             **{c.value: people.get((code, c), 0) for c in PersonCategory},
             officers=len(officers_in.get(code, ())),
         )
@@ -210,6 +217,8 @@ _SUMMED = (
     "overdue",
     "unplaced",
     "permits_due",
+    "rentals_needs_work",
+    "rentals_high_risk",
 )
 
 

@@ -28,6 +28,8 @@ _AREA_COLUMNS: tuple[tuple[str, Callable[[AreaFigures], Any], str | None], ...] 
     ("超期 Overdue", lambda a: a.overdue, None),
     ("待补录地址 Addresses to place", lambda a: a.unplaced, None),
     ("居住证待办 Permits due (30 days)", lambda a: a.permits_due, None),
+    ("出租屋需整改 Rentals to rectify", lambda a: a.rentals_needs_work, None),
+    ("出租屋高风险 High-risk rentals", lambda a: a.rentals_high_risk, None),
     ("户籍人口 Local", lambda a: a.local, None),
     ("流动人口 Migrant", lambda a: a.migrant, None),
     ("境外人员 Foreign", lambda a: a.foreign, None),
