@@ -1,7 +1,8 @@
 """逾期申报: tenants declared later than the working-day rule, in let rooms.
 
-The comparison rule `late_declaration` (shared.rules.people) already judged every declaration
-when it was submitted and rechecked, and left a finding on the move-in field it found late.
+The comparison rules `late_declaration` and, for foreign nationals (24 hours),
+`foreigner_registered_late` (shared.rules.dates) already judged every declaration when it was
+submitted and rechecked, and left a finding on the move-in field it found late.
 This list reads those findings (one query), opens the payloads of the late declarations alone
 and counts the working days with the rule's own `working_days_after`.
 """
@@ -20,7 +21,8 @@ from shared.enforcement.rooms import CLOSED, LetRoom, let_rooms, start_of_day
 from shared.models import Declaration, DeclarationKind, Finding
 from shared.rules.base import read_declared, working_days_after
 
-RULE = "late_declaration"
+# The working-day rule; foreign nationals are judged by the 24-hour rule instead.
+LATE_RULES = ("late_declaration", "foreigner_registered_late")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def late_declarations(
         )
         .join(Finding, Finding.declaration_id == Declaration.id)
         .where(
-            Finding.rule == RULE,
+            Finding.rule.in_(LATE_RULES),
             Declaration.kind.in_((DeclarationKind.RESIDENCE, DeclarationKind.RENTAL)),
             Declaration.status.not_in(CLOSED),
             Declaration.created_at >= since,

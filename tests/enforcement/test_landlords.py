@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from shared.models import AuditLog, DeclarationKind, DeclarationStatus, utcnow
 from shared.rules.base import working_days_after
 from shared.staff.auth import AccessDenied
 from tests.enforcement.town import declare_rental, late_tenant, lives_and_passes, make_town
-from tests.factories import declare_residence, staff_identity
+from tests.factories import declare_residence, person_fields, staff_identity
 
 pytestmark = pytest.mark.db
 
@@ -96,3 +96,20 @@ def test_warnings_are_recorded_audited_and_counted(session: Session) -> None:
     entries = session.scalars(select(AuditLog).where(AuditLog.action == "enforcement.warning")).all()
     assert {(e.actor, e.target_id) for e in entries} == {("police1", f"person:{town.owner.id}")}
     assert entries[0].detail["rooms"] == [town.rooms[0].id]
+
+
+def test_a_foreigner_declared_after_24_hours_is_on_the_late_list(session: Session) -> None:
+    """Foreign nationals are judged by the 24-hour rule, not the working days: listed all the same."""
+    town = make_town(session)
+    now = utcnow()
+    today = local_today(now)
+    foreigner = person_fields(
+        name="John Smith", sex="1", ethnicity="", birth_date=date(1985, 3, 12), id_type="04",
+        id_number="E12345678", nationality="USA", hukou_address="", visa_expiry=today + timedelta(days=200),
+    )  # fmt: skip
+    late = declare_residence(
+        session, room=town.rooms[2], now=now, move_in=today - timedelta(days=2), person=foreigner
+    )
+    assert {f.rule for f in late.findings} >= {"foreigner_registered_late"}
+    [case] = late_declarations(session, today=today, days=90)
+    assert case.declaration_id == late.id and [p.name for p in case.people] == ["John Smith"]
