@@ -41,9 +41,10 @@ from sqlalchemy.orm import Session
 from bench.capacity_pgbench import declaration_writes
 from bench.capacity_servers import Target, one_process_on_sqlite, processes_on_postgres, write_links
 from bench.load import ServerMemory, _server_errors
-from bench.locustfile import person
 from bench.streamlit_client import StreamlitClient
-from bench.tenant_visit import FORM_HEADING, TENANT_BUTTON, declare_tenant
+
+# Not bench.locustfile: importing locust monkey-patches the whole process for gevent.
+from bench.tenant_visit import FORM_HEADING, TENANT_BUTTON, declare_tenant, person
 from shared.core.config import PROJECT_ROOT
 from shared.core.db import make_engine
 from shared.models import Declaration

@@ -24,18 +24,14 @@ import json
 import os
 import random
 import time
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from locust import User, between, task
 
 from bench.streamlit_client import StreamlitClient
-from bench.tenant_visit import declare_tenant
-from tests.factories import make_id_number
+from bench.tenant_visit import declare_tenant, person
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-GIVEN = "伟芳娜敏静强磊军洋勇艳杰涛明超霞"
 TIMEOUT_S = float(os.environ.get("MENPAI_BENCH_TIMEOUT", "120"))
 _serials = itertools.count(int(os.environ.get("MENPAI_BENCH_FIRST_SERIAL", str(os.getpid() % 500 * 40_000))))
 _links: list[tuple[str, str]] = []
@@ -68,14 +64,6 @@ def _plate(host: str) -> tuple[str, str]:
         if not _links:
             raise RuntimeError("no plate links: set MENPAI_BENCH_LINKS or DATABASE_URL")
     return _links[next(_next_link) % len(_links)]
-
-
-def person(serial: int) -> tuple[str, str]:
-    """A name and a valid, distinct citizen number for each serial (60 years of birthdays times
-    1,000 sequence numbers)."""
-    born = date(1960, 1, 1) + timedelta(days=serial % 21_900)
-    name = SURNAMES[serial % len(SURNAMES)] + GIVEN[serial // len(SURNAMES) % len(GIVEN)]
-    return name, make_id_number("440106", f"{born:%Y%m%d}", f"{serial // 21_900 % 1000:03d}")
 
 
 class Tenant(User):

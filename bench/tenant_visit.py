@@ -14,11 +14,12 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from bench.streamlit_client import PageError, StreamlitClient
 from tests.e2e.steps import CONSENT, PLATE_BUTTONS, Field, tenant_form
+from tests.factories import make_id_number
 
 SUBMITTED = "申报已提交"
 TENANT_BUTTON = "我住在这里"
@@ -26,6 +27,18 @@ SUBMIT_BUTTON = "提交申报"
 FORM_HEADING = "居住登记：我住在这里"
 # As shown, two groups of five (tests.e2e.steps.RECEIPT_CODE), inside the receipt's markdown.
 RECEIPT_CODE = re.compile(r"(?<![0-9A-Z])([2-9A-HJKMNP-Z]{5}) ([2-9A-HJKMNP-Z]{5})(?![0-9A-Z])")
+
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静强磊军洋勇艳杰涛明超霞"
+
+
+def person(serial: int) -> tuple[str, str]:
+    """A name and a valid, distinct citizen number for each serial (60 years of birthdays times
+    1,000 sequence numbers): every visit declares someone else, so none is taken for a repeat."""
+    born = date(1960, 1, 1) + timedelta(days=serial % 21_900)
+    name = SURNAMES[serial % len(SURNAMES)] + GIVEN[serial // len(SURNAMES) % len(GIVEN)]
+    return name, make_id_number("440106", f"{born:%Y%m%d}", f"{serial // 21_900 % 1000:03d}")
 
 
 @dataclass
