@@ -21,9 +21,9 @@ from shared.inspections.checklist import (
     checklist,
 )
 from shared.inspections.records import close_rectification, record_inspection, reopen_rectification
+from shared.inspections.rectifications_due import DUE_WITHIN_DAYS, rectifications_due
 from shared.inspections.views import RectificationView, RentalView, rectification_photo
 from shared.models import RectificationStatus, utcnow
-from shared.review.rectifications_due import DUE_WITHIN_DAYS, rectifications_due
 from shared.staff.auth import StaffIdentity
 
 INSPECTION_PAGE = Path(__file__).resolve().parents[1] / "app_pages" / "inspection.py"

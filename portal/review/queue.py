@@ -14,9 +14,9 @@ from shared.models import DeclarationStatus, utcnow
 from shared.reporting.audit_browse import ExportFormat
 from shared.review.export import export_queue
 from shared.review.queue import QueueFilters, QueuePage, list_queue
-from shared.review.scope import filter_choices
 from shared.review.states import PENDING_STATES
 from shared.staff.auth import StaffIdentity
+from shared.staff.scope import filter_choices
 
 PAGE_SIZE = 50
 PAGE_KEY = "review_queue.page"

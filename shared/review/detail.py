@@ -42,7 +42,6 @@ from shared.review.records import (
     people_on_record,
     room_residents,
 )
-from shared.review.scope import REVIEW_ROLES, can_see
 from shared.review.states import (
     OVERDUE_WORKING_DAYS,
     PENDING_STATES,
@@ -53,6 +52,7 @@ from shared.review.states import (
 from shared.review.unplaced_view import UnplacedView, unplaced_view
 from shared.self_service.receipt_view import parse_correction_note, room_ids_of, room_labels
 from shared.staff.auth import StaffIdentity, require_role
+from shared.staff.scope import REVIEW_ROLES, can_see
 
 PII_KEYS = frozenset({"id_number", "phone"})
 

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 from shared.core.clock import CHINA_TZ, local_today
 from shared.models import Declaration, DeclarationStatus, DoorPlate, Finding, Street, UnplacedAddress
 from shared.review.queue_items import QueueItem, item_columns, queue_items, village_of_item
-from shared.review.scope import grid_scope
 from shared.review.states import PENDING_STATES, SEVERITY_RANK, waiting_since_column
 from shared.staff.auth import StaffIdentity
+from shared.staff.scope import grid_scope
 
 MAX_PAGE = 500
 

@@ -23,10 +23,10 @@ from shared.declarations.inputs import CHINESE_NATIONALITIES
 from shared.models import Building, DoorPlate, Person, Residence, Room, Street, Village
 from shared.models.places import format_address
 from shared.places.plates import active_residence_filter
-from shared.review.scope import grid_scope
 from shared.review.worklists import MAX_ROWS, WorkList
 from shared.self_service.permit import eligible_on, migrant_stays
 from shared.staff.auth import StaffIdentity
+from shared.staff.scope import grid_scope
 
 DUE_WITHIN_DAYS = 30
 

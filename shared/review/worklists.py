@@ -37,8 +37,8 @@ from shared.models import (
 )
 from shared.models.places import format_address
 from shared.places.plates import active_residence_filter
-from shared.review.scope import grid_scope
 from shared.staff.auth import StaffIdentity
+from shared.staff.scope import grid_scope
 
 DEFAULT_RENTAL_VISIT_DAYS = 120
 ENV_RENTAL_VISIT_DAYS = "MENPAI_RENTAL_VISIT_DAYS"

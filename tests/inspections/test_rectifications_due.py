@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from shared.inspections.checklist import checklist
 from shared.inspections.records import close_rectification, record_inspection
+from shared.inspections.rectifications_due import rectifications_due
 from shared.models import Rectification, RectificationStatus
-from shared.review.rectifications_due import rectifications_due
 from tests.factories import make_building, make_grid, make_plate, make_room, staff_identity
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)

@@ -17,8 +17,8 @@ from shared.core.clock import local_today
 from shared.inspections.checklist import is_major, item_label
 from shared.models import Building, DoorPlate, Rectification, RectificationStatus, Street, Village
 from shared.models.places import format_address
-from shared.review.scope import grid_scope
 from shared.staff.auth import StaffIdentity
+from shared.staff.scope import grid_scope
 
 DUE_WITHIN_DAYS = 3
 MAX_ROWS = 500
