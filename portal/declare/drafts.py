@@ -3,16 +3,18 @@
 a new session opened on that URL (a reload, a tab reopened from history, WeChat's browser coming
 back from a chat) fills the form from it once. Nothing personal is in the URL.
 
-Cheap by design: a run that changed nothing reads and writes nothing; a change writes one row.
+Cheap by design: a run that changed nothing reads and writes nothing; a change hands a copy of
+the values to the draft writer (`portal.declare.draft_writer`), which writes one row a moment
+later, off the user's path.
 """
 
 from __future__ import annotations
 
-import logging
+import copy
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
+from portal.declare.draft_writer import WRITER
 from portal.declare.state import DeclForm
 from portal.ui.i18n import t
 from shared.core.clock import utcnow
@@ -26,7 +28,6 @@ from shared.self_service.drafts import (
 )
 
 DRAFT_PARAM = "d"
-log = logging.getLogger("menpai.drafts")
 # Kept in a draft besides the fields: a submission interrupted by a reload is not sent twice.
 _ALSO_KEPT = ("_idempotency",)
 
@@ -47,6 +48,7 @@ def restore_draft(form: DeclForm, *, kind: str, plate_code: str) -> None:
     token = parse_draft_token(named)
     values = None
     if token is not None:
+        WRITER.flush(token)  # a reload right after a change: that change is in the draft
         with session_scope() as session:
             values = open_draft(session, token=token, form=kind, plate_code=plate_code, now=utcnow())
     if values is None:
@@ -71,21 +73,26 @@ def draft_notice(form: DeclForm) -> None:
         )
 
 
-def save_changes(form: DeclForm, *, kind: str, plate_code: str) -> None:
+def save_changes(form: DeclForm, *, kind: str, plate_code: str, wait: bool = False) -> None:
     """After a run that changed a field: keep the form's values, and name the draft in the URL.
-    A failed save is logged and tried again after the next change; the form goes on."""
+    The values are copied now and written by the draft writer; `wait` until they are (a whole
+    page's run, rare and slow anyway: what it saved is then in the database for whoever looks).
+    A failed write is logged; the next change writes every value again."""
     if not form.take_change():
         return
     keys = [*form.field_keys(), *(form.key(name) for name in _ALSO_KEPT)]
-    values = {key: st.session_state[key] for key in keys if st.session_state.get(key) is not None}
+    # A copy: the rerun goes on changing the session's lists and sets while the writer seals them.
+    kept = {key: st.session_state[key] for key in keys if st.session_state.get(key) is not None}
+    values = copy.deepcopy(kept)
     token = draft_token(form) or new_draft_token()
-    try:
+
+    def write() -> None:
         with session_scope() as session:
             save_draft(session, token=token, form=kind, plate_code=plate_code, values=values, now=utcnow())
-    except (SQLAlchemyError, ValueError) as error:
-        log.warning("draft not saved: %s", type(error).__name__)
-        form.changed()
-        return
+
+    WRITER.submit(token, write)
+    if wait:
+        WRITER.flush(token)
     st.session_state[form.key("_draft")] = token
     if st.query_params.get(DRAFT_PARAM) != token:
         st.query_params[DRAFT_PARAM] = token
@@ -95,6 +102,7 @@ def forget_draft(form: DeclForm) -> None:
     """The declaration was stored, or the declarant cleared the form: the draft goes too."""
     token = draft_token(form)
     if token is not None:
+        WRITER.discard(token)  # a change still waiting must not bring the draft back
         with session_scope() as session:
             delete_draft(session, token=token)
     st.session_state.pop(form.key("_draft"), None)

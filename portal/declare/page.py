@@ -54,7 +54,7 @@ def declaration_page(page: FormPage) -> None:
     form.idempotency_key()
     page.section(form, plate, today=today)
     _submit(page, form)
-    save_changes(form, kind=page.kind, plate_code=plate.code)
+    save_changes(form, kind=page.kind, plate_code=plate.code, wait=True)
     clear_button(form)  # outside the parts: clearing redraws them all
 
 
