@@ -135,6 +135,19 @@ def portal(demo_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     process.wait(timeout=10)
 
 
+@pytest.fixture
+def private_portal(portal: RunningApp, tmp_path: Path) -> Iterator[RunningApp]:
+    """A portal of its own on a copy of the demo town, for a test whose writes would change what
+    the tests sharing `portal` find (a new building with no owner yet, say)."""
+    copy = tmp_path / "menpai.db"
+    shutil.copyfile(portal.database_url.removeprefix("sqlite:///"), copy)
+    env = {**portal.env, "DATABASE_URL": f"sqlite:///{copy}"}
+    process, url = start_streamlit("portal/server.py", env, tmp_path / "portal.log")
+    yield RunningApp(url=url, database_url=f"sqlite:///{copy}", env={**env, "PORTAL_URL": url})
+    process.terminate()
+    process.wait(timeout=10)
+
+
 # The kiosk's flags, as scripts/run-apps starts it: no toolbar, no page menu, no top bar.
 KIOSK_ARGS = ("--client.toolbarMode", "minimal", "--client.showSidebarNavigation", "false",
               "--ui.hideTopBar", "true", "--server.enableStaticServing", "false")  # fmt: skip
