@@ -55,9 +55,18 @@ def whole_form(form: DeclForm) -> Raw:
     raw: Raw = {}
     for key, value in st.session_state.items():
         if str(key).startswith(form.key(_RAW)):
-            raw.update(value)
+            raw = merge_raw(raw, value)
     assert form.checks is not None
     return form.checks.complete(raw)
+
+
+def merge_raw(raw: Raw, more: Raw) -> Raw:
+    """Two parts' values; a person drawn in several parts (`person_parts`) is one dict again."""
+    merged = dict(raw)
+    for key, value in more.items():
+        kept = merged.get(key)
+        merged[key] = {**kept, **value} if isinstance(kept, dict) and isinstance(value, dict) else value
+    return merged
 
 
 def check(form: DeclForm) -> tuple[Any, tuple[FieldError, ...]]:

@@ -65,39 +65,66 @@ def person_fields(form: DeclForm, where: Where, *, today: date, is_member: bool 
             raw["relation"] = choice_field(
                 form, where.sub("relation"), relations, lambda key: RELATIONS[key][1 if lang == "en" else 0]
             )
-        raw["name"] = text_field(form, where.sub("name"), max_chars=40)
-        raw["id_type"] = code_field(form, where.sub("id_type"), "id_type", default=ID_RESIDENT)
-        id_type = raw["id_type"] or ID_RESIDENT
-        raw["id_number"] = text_field(form, where.sub("id_number"), max_chars=30)
-        facts = id_facts(id_type, raw["id_number"], today)
-        if facts is not None:
-            _show_facts(facts)
-        elif id_type not in DERIVED_ID_TYPES:
-            carries = id_type == ID_FOREIGNER_PERMANENT
-            derived = t("可不填：按证件号码识别", "May be left empty: read from the document number")
-            raw["sex"] = code_field(form, where.sub("sex"), "sex", help=derived if carries else None)
-            raw["birth_date"] = date_field(
-                form, where.sub("birth_date"), earliest=EARLIEST_BIRTH, latest=today,
-                help=derived if carries else None,
-            )  # fmt: skip
-        if id_type in FOREIGNER_ID_TYPES:
-            raw["nationality"] = code_field(form, where.sub("nationality"), "nationality")
-            if id_type == ID_PASSPORT:
-                raw["visa_expiry"] = date_field(
-                    form, where.sub("visa_expiry"), latest=today + timedelta(days=3660)
-                )
-        elif id_type == ID_RESIDENT:
-            default(form, where.sub("ethnicity"), HAN)
-            raw["ethnicity"] = code_field(form, where.sub("ethnicity"), "ethnicity")
-        raw["phone"] = text_field(
-            form, where.sub("phone"), max_chars=24, kind="phone", placeholder="138 0013 8000",
-            help=t("未满18周岁可不填", "Minors under 18 may leave it empty"),
+        raw["name"] = name_field(form, where)
+        identity, facts = identity_fields(form, where, today=today)
+        raw.update(identity)
+        raw["phone"] = phone_field(form, where)
+    region = region_name(facts.region_code) if facts is not None else None
+    raw.update(more_person_fields(form, where, identity["id_type"] or ID_RESIDENT, region=region))
+    return raw
+
+
+def name_field(form: DeclForm, where: Where) -> str:
+    return text_field(form, where.sub("name"), max_chars=40)
+
+
+def identity_fields(form: DeclForm, where: Where, *, today: date) -> tuple[dict[str, Any], IdCheck | None]:
+    """The document and what its number says, or the fields it does not say."""
+    raw: dict[str, Any] = {"id_type": code_field(form, where.sub("id_type"), "id_type", default=ID_RESIDENT)}
+    id_type = raw["id_type"] or ID_RESIDENT
+    raw["id_number"] = text_field(form, where.sub("id_number"), max_chars=30)
+    facts = id_facts(id_type, raw["id_number"], today)
+    if facts is not None:
+        _show_facts(facts)
+    elif id_type not in DERIVED_ID_TYPES:
+        carries = id_type == ID_FOREIGNER_PERMANENT
+        derived = t("可不填：按证件号码识别", "May be left empty: read from the document number")
+        raw["sex"] = code_field(form, where.sub("sex"), "sex", help=derived if carries else None)
+        raw["birth_date"] = date_field(
+            form, where.sub("birth_date"), earliest=EARLIEST_BIRTH, latest=today,
+            help=derived if carries else None,
         )  # fmt: skip
+    if id_type in FOREIGNER_ID_TYPES:
+        raw["nationality"] = code_field(form, where.sub("nationality"), "nationality")
+        if id_type == ID_PASSPORT:
+            raw["visa_expiry"] = date_field(
+                form, where.sub("visa_expiry"), latest=today + timedelta(days=3660)
+            )
+    elif id_type == ID_RESIDENT:
+        default(form, where.sub("ethnicity"), HAN)
+        raw["ethnicity"] = code_field(form, where.sub("ethnicity"), "ethnicity")
+    return raw, facts
+
+
+def phone_field(form: DeclForm, where: Where) -> str:
+    return text_field(
+        form, where.sub("phone"), max_chars=24, kind="phone", placeholder="138 0013 8000",
+        help=t("未满18周岁可不填", "Minors under 18 may leave it empty"),
+    )  # fmt: skip
+
+
+def more_kind(id_type: str) -> str:
+    """What 更多信息 asks depends only on this: no 户籍 for a foreigner, 民族 there unless asked above."""
+    return "foreign" if id_type in FOREIGNER_ID_TYPES else "resident" if id_type == ID_RESIDENT else "other"
+
+
+def more_person_fields(form: DeclForm, where: Where, id_type: str, *, region: str | None) -> dict[str, Any]:
+    """更多信息（可不填）: `region`, read from the number, stands for a 户籍 address left empty."""
+    raw: dict[str, Any] = {}
     with more_fields():
         if id_type not in FOREIGNER_ID_TYPES:
             if id_type != ID_RESIDENT:
                 raw["ethnicity"] = code_field(form, where.sub("ethnicity"), "ethnicity")
-            region = region_name(facts.region_code) if facts is not None else None
             hint = t("可不填：按证件号码识别地区", "May be left empty: the region is read from the number")
             hukou = text_field(form, where.sub("hukou_address"), max_chars=200, help=hint)
             raw["hukou_address"] = hukou or region or ""

@@ -12,6 +12,7 @@ import streamlit as st
 
 from portal.declare.parts import part
 from portal.declare.person import declarant_fields, person_fields
+from portal.declare.person_parts import complete_residence, own_person_parts
 from portal.declare.state import DeclForm, Where
 from portal.declare.tenant_upload import tenant_upload
 from portal.declare.texts import pledge, privacy_notice
@@ -46,13 +47,13 @@ def residence_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[
     rooms = room_labels(plate)
     raw = part(form, "room", lambda f: _room(f, rooms))
     st.subheader(t("本人信息", "About you"))
-    raw.update(part(form, "person", lambda f: {"person": person_fields(f, ROOT.sub("person"), today=today)}))
+    raw.update(own_person_parts(form, today=today))
     st.subheader(t("居住情况", "Your stay"))
     raw.update(part(form, "stay", lambda f: _stay(f, today)))
     st.subheader(t("随行人员（含子女）", "Family living with you (children too)"))
     raw.update(part(form, "family", lambda f: {"family": _family(f, today)}))
     raw.update(part(form, "privacy", _privacy))
-    return raw
+    return complete_residence(raw)
 
 
 def _room(form: DeclForm, rooms: dict[int, str]) -> dict[str, Any]:
