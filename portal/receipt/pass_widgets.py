@@ -16,7 +16,8 @@ from shared.gate.passages import ExportFormat, PassageFilters, export_passages
 from shared.gate.passes import PassView, pass_qr_png, pass_views_for_receipt
 from shared.gate.visitors import visitors_for_rooms
 from shared.models import DeclarationKind, DeclarationStatus, utcnow
-from shared.self_service.receipt_view import ReceiptView, room_ids_of
+from shared.self_service.receipt_people import room_ids_of
+from shared.self_service.receipt_view import ReceiptView
 
 VISITORS_SINCE = timedelta(days=30)
 

@@ -17,7 +17,8 @@ from shared.inspections.landlord import rectifications_for_rooms, report_done
 from shared.inspections.photos import PHOTO_TYPES
 from shared.inspections.views import RectificationView
 from shared.models import DeclarationKind, RectificationStatus, utcnow
-from shared.self_service.receipt_view import CLOSED, ReceiptView, room_ids_of
+from shared.self_service.receipt_people import CLOSED, room_ids_of
+from shared.self_service.receipt_view import ReceiptView
 
 FLASH = "receipt.rectification_flash"
 

@@ -20,7 +20,8 @@ from shared.declarations.labels import KIND_LABELS
 from shared.models import DeclarationKind
 from shared.self_service.receipt_access import format_receipt_code
 from shared.self_service.receipt_masking import mask_payload
-from shared.self_service.receipt_view import ReceiptView, room_ids_of
+from shared.self_service.receipt_people import room_ids_of
+from shared.self_service.receipt_view import ReceiptView
 
 CLIENT_KEY = "receipt._client"
 # The order the forms ask in; payloads are stored with sorted keys.

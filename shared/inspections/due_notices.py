@@ -29,7 +29,7 @@ from shared.models import (
     Room,
 )
 from shared.notices.outbox import queue_notice
-from shared.self_service.receipt_view import room_ids_of
+from shared.self_service.receipt_people import room_ids_of
 
 NOTICE_DAYS_BEFORE = 1  # the day before the deadline: time enough to fix a lock or a light
 CLOSED_STATUSES = (DeclarationStatus.REJECTED, DeclarationStatus.WITHDRAWN)

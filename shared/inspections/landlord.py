@@ -20,7 +20,7 @@ from shared.inspections.records import clean_note
 from shared.inspections.views import EARLIEST, RECENTLY_CLOSED, RectificationView, rectification_view
 from shared.models import DeclarationKind, Rectification, RectificationStatus, Room
 from shared.self_service.receipt_access import open_declaration
-from shared.self_service.receipt_view import room_ids_of
+from shared.self_service.receipt_people import room_ids_of
 from shared.self_service.receipts import refuse_closed
 from shared.self_service.submit import PUBLIC_ACTOR
 

@@ -29,7 +29,7 @@ from shared.models import (
 )
 from shared.places.plates import active_residence_filter
 from shared.review.states import REVIEWABLE_STATES
-from shared.self_service.receipt_view import room_ids_of
+from shared.self_service.receipt_people import room_ids_of
 
 # A room counts as declared while a declaration naming it is approved or still open.
 DECLARED_STATES = frozenset({DeclarationStatus.APPROVED, *REVIEWABLE_STATES})

@@ -50,7 +50,8 @@ from shared.review.states import (
     working_days_between,
 )
 from shared.review.unplaced_view import UnplacedView, unplaced_view
-from shared.self_service.receipt_view import parse_correction_note, room_ids_of, room_labels
+from shared.self_service.receipt_people import room_ids_of
+from shared.self_service.receipt_view import parse_correction_note, room_labels
 from shared.staff.auth import StaffIdentity, require_role
 from shared.staff.scope import REVIEW_ROLES, can_see
 

@@ -30,7 +30,8 @@ from shared.models import (
 from shared.models.places import format_address
 from shared.models.unplaced import typed_address_text
 from shared.review.states import OVERDUE_WORKING_DAYS, PENDING_STATES, SEVERITY_RANK, working_days_between
-from shared.self_service.receipt_view import room_ids_of, room_labels
+from shared.self_service.receipt_people import room_ids_of
+from shared.self_service.receipt_view import room_labels
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from shared.declarations.store import EventAction, add_event, payload_of
 from shared.models import Building, Declaration, DeclarationEvent, Room
 from shared.review.decisions import audit_decision
 from shared.review.detail import open_for_review
-from shared.self_service.receipt_view import room_ids_of
+from shared.self_service.receipt_people import room_ids_of
 from shared.staff.auth import StaffIdentity
 
 MAX_VISIT_NOTE_CHARS = 1000

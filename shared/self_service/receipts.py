@@ -29,12 +29,8 @@ from shared.declarations.store import EventAction, add_event, add_version
 from shared.models import Declaration, DeclarationEvent, DeclarationKind, DeclarationStatus, NoticeKind
 from shared.notices.outbox import queue_notice
 from shared.self_service.receipt_access import open_declaration
-from shared.self_service.receipt_view import (
-    ReceiptView,
-    build_receipt_view,
-    correction_note,
-    room_ids_of,
-)
+from shared.self_service.receipt_people import room_ids_of
+from shared.self_service.receipt_view import ReceiptView, build_receipt_view, correction_note
 from shared.self_service.submit import PUBLIC_ACTOR, check_place, run_comparison_rules
 from shared.self_service.tenant_receipt import build_tenant_view
 

@@ -19,7 +19,7 @@ from shared.declarations.store import EventAction, add_event, add_version
 from shared.gate.move_out import suspend_for_move_out
 from shared.models import Declaration, DeclarationEvent, DeclarationKind, DeclarationStatus
 from shared.self_service.receipt_access import open_declaration
-from shared.self_service.receipt_view import CLOSED, room_ids_of
+from shared.self_service.receipt_people import CLOSED, room_ids_of
 from shared.self_service.receipts import audit_receipt_action, refuse_closed
 from shared.self_service.submit import PUBLIC_ACTOR
 
