@@ -25,18 +25,15 @@ from urllib.parse import urlsplit
 
 import requests
 import websocket
-from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from bench.streamlit_widgets import TEXT_WIDGETS, VALUED, page_errors, page_texts, shown_value
+
 XSRF_COOKIE = "_streamlit_xsrf"
 FINISHED = ForwardMsg.ScriptFinishedStatus
-TEXT_WIDGETS = ("text_input", "text_area")
-# Widgets whose value the frontend reports from the moment they show (their default or the value
-# the server set); buttons report only a click, in the one rerun it causes.
-VALUED = (*TEXT_WIDGETS, "checkbox", "selectbox", "date_input", "number_input", "multiselect", "radio")
 
 
 class PageError(RuntimeError):
@@ -102,26 +99,14 @@ class StreamlitClient:
 
     def texts(self) -> list[str]:
         """The text of headings, markdown, alerts and exceptions, in page order."""
-        found = []
-        for kind, element, _ in self.elements():
-            if kind in ("markdown", "heading", "alert"):
-                found.append(getattr(element, kind).body)
-            elif kind == "exception":
-                found.append(f"{element.exception.type}: {element.exception.message}")
-        return found
+        return page_texts((kind, element) for kind, element, _ in self.elements())
 
     def has_text(self, text: str) -> bool:
         return any(text in shown for shown in self.texts())
 
     def errors(self) -> list[str]:
         """Exceptions and error boxes on the page."""
-        found = []
-        for kind, element, _ in self.elements():
-            if kind == "exception":
-                found.append(f"{element.exception.type}: {element.exception.message}")
-            elif kind == "alert" and element.alert.format == Alert.ERROR:
-                found.append(element.alert.body)
-        return found
+        return page_errors((kind, element) for kind, element, _ in self.elements())
 
     def find(self, name: str, kind: str | None = None) -> tuple[Element, Node]:
         """The first widget whose label is `name` or whose key is (ids end in `-<key>`)."""
@@ -282,21 +267,8 @@ class StreamlitClient:
         widget = getattr(element, kind)
         if widget.id in self.states and not widget.set_value:
             return
-        state = WidgetState(id=widget.id)
-        if kind in TEXT_WIDGETS:
-            value = widget.value if widget.set_value else widget.default
-            if widget.set_value or widget.HasField("default"):
-                state.string_value = value
-        elif kind == "checkbox":
-            state.bool_value = widget.value if widget.set_value else widget.default
-        elif kind == "selectbox":
-            if widget.set_value and widget.HasField("raw_value"):
-                state.string_value = widget.raw_value
-            elif widget.HasField("default") and widget.default < len(widget.options):
-                state.string_value = widget.options[widget.default]
-        elif kind == "date_input":
-            state.string_array_value.data.extend(widget.value if widget.set_value else widget.default)
-        if state.WhichOneof("value") is not None:
+        state = shown_value(kind, widget)
+        if state is not None:
             self.states[widget.id] = state
 
     def _finish(self, status: int) -> None:
