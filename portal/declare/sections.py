@@ -49,9 +49,9 @@ def residence_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[
     st.subheader(t("本人信息", "About you"))
     raw.update(own_person_parts(form, today=today))
     st.subheader(t("居住情况", "Your stay"))
-    raw.update(part(form, "stay", lambda f: _stay(f, today)))
+    raw.update(part(form, "stay", lambda f: stay_fields(f, today)))
     st.subheader(t("随行人员（含子女）", "Family living with you (children too)"))
-    raw.update(part(form, "family", lambda f: {"family": _family(f, today)}))
+    raw.update(part(form, "family", lambda f: {"family": family_fields(f, today)}))
     raw.update(part(form, "privacy", _privacy))
     return complete_residence(raw)
 
@@ -61,7 +61,7 @@ def _room(form: DeclForm, rooms: dict[int, str]) -> dict[str, Any]:
         return {"room_id": room_field(form, ROOT.sub("room_id"), rooms)}
 
 
-def _stay(form: DeclForm, today: date) -> dict[str, Any]:
+def stay_fields(form: DeclForm, today: date) -> dict[str, Any]:
     with required_fields(form, ROOT.sub("stay")):
         raw: dict[str, Any] = {"reason": code_field(form, ROOT.sub("reason"), "residence_reason")}
         default(form, ROOT.sub("move_in"), today)
@@ -72,7 +72,7 @@ def _stay(form: DeclForm, today: date) -> dict[str, Any]:
     return raw
 
 
-def _family(form: DeclForm, today: date) -> list[dict[str, Any]]:
+def family_fields(form: DeclForm, today: date) -> list[dict[str, Any]]:
     family = []
     for position, row_id in enumerate(form.rows("family")):
         with st.container(border=True):

@@ -3,24 +3,17 @@ typed address (shared.self_service.unplaced). The search page and the refusal pa
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 import streamlit as st
 
 from portal.declare.person import person_fields
-from portal.declare.sections import is_typed
+from portal.declare.sections import family_fields, stay_fields
 from portal.declare.state import DeclForm, Where
 from portal.declare.submit import checked_submission, show_receipt
 from portal.declare.texts import privacy_notice
 from portal.declare.widgets import (
     FORM_CSS,
-    code_field,
-    date_field,
-    default,
-    more_fields,
-    required_fields,
-    row_controls,
     tick_field,
 )
 from portal.ui.i18n import current_lang, t
@@ -47,7 +40,6 @@ __all__ = ["MISSING_PARAM", "missing_address"]
 STEP = "missing"
 ADDRESS, CANDIDATES, DECLARING = f"{STEP}.address", f"{STEP}.candidates", f"{STEP}.declaring"
 ROOT = Where()
-_YEARS_AHEAD = timedelta(days=3660)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -152,9 +144,9 @@ def _declare_step(typed: TypedAddress, village_name: str) -> None:
     st.subheader(t("本人信息", "About you"))
     raw: dict[str, Any] = {"person": person_fields(form, ROOT.sub("person"), today=today)}
     st.subheader(t("居住情况", "Your stay"))
-    raw.update(_stay(form, today))
+    raw.update(stay_fields(form, today))
     st.subheader(t("随行人员（含子女）", "Family living with you (children too)"))
-    raw["family"] = _family(form, today)
+    raw["family"] = family_fields(form, today)
     with st.expander(t("个人信息告知（请阅读）", "Privacy notice (please read)")):
         st.markdown(privacy_notice())
     accept = t("我已阅读并同意个人信息告知", "I have read and accept the privacy notice")
@@ -164,35 +156,6 @@ def _declare_step(typed: TypedAddress, village_name: str) -> None:
     )
     if data is not None:
         _store(form, typed, data)
-
-
-def _stay(form: DeclForm, today: date) -> dict[str, Any]:
-    with required_fields(form, ROOT.sub("stay")):
-        raw: dict[str, Any] = {"reason": code_field(form, ROOT.sub("reason"), "residence_reason")}
-        default(form, ROOT.sub("move_in"), today)
-        raw["move_in"] = date_field(form, ROOT.sub("move_in"))
-    with more_fields():
-        raw["dwelling_type"] = code_field(form, ROOT.sub("dwelling_type"), "dwelling_type")
-        raw["planned_until"] = date_field(form, ROOT.sub("planned_until"), latest=today + _YEARS_AHEAD)
-    return raw
-
-
-def _family(form: DeclForm, today: date) -> list[dict[str, Any]]:
-    family = []
-    for position, row_id in enumerate(form.rows("family")):
-        with st.container(border=True):
-            st.markdown(f"**{t('随行人员', 'Family member')} {position + 1}**")
-            member = person_fields(form, ROOT.row("family", position, row_id), today=today, is_member=True)
-            family.append(member if is_typed(member) else {})
-            row_controls(form, "family", row_id)
-    st.button(
-        t("添加随行人员", "Add a family member"),
-        key=form.key("family._add"),
-        icon=":material/person_add:",
-        on_click=form.add_row,
-        args=("family",),
-    )
-    return family
 
 
 def _store(form: DeclForm, typed: TypedAddress, data: Any) -> None:
