@@ -191,5 +191,5 @@ def test_uploader_names_no_type_it_refuses(phone: Page, portal: RunningApp) -> N
     reveal(phone, uploader)
     settle(phone)
     texts = phone.evaluate(SEEN_TEXT)
-    assert "选择文件" in texts and "单个文件不超过 20MB" in texts
+    assert "选择文件" in texts and "单个文件不超过 5MB" in texts
     assert not any("XLS," in text or text.endswith("XLS") for text in texts)
