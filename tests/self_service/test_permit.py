@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from shared.declarations.store import payload_of
 from shared.models import Declaration, Room
-from shared.review.decisions import approve
 from shared.self_service.permit import (
     PERMIT_DAYS,
     PermitNotice,
@@ -24,46 +23,20 @@ from shared.self_service.receipt_view import build_receipt_view
 from tests.factories import (
     LANDLORD_ID,
     declare_residence,
-    make_building,
     make_id_number,
     make_person,
-    make_plate,
     make_residence,
     make_room,
     person_fields,
-    staff_identity,
 )
+from tests.self_service.permit_town import DECLARED, MOVED_IN, approved
 
 pytestmark = pytest.mark.usefixtures("without_comparison_rules")
-
-MOVED_IN = date(2026, 11, 20)
-DECLARED = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in Mayong
 
 
 def china_morning(day: date) -> datetime:
     """10:00 in Mayong on `day`."""
     return datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def room(session: Session) -> Room:
-    found = make_room(session, building=make_building(session, plate=make_plate(session)), number="301")
-    session.commit()
-    return found
-
-
-def approved(session: Session, room: Room, **fields: object) -> Declaration:
-    declaration = declare_residence(session, room=room, now=DECLARED, move_in=MOVED_IN, **fields)
-    session.commit()
-    approve(
-        session,
-        declaration_id=declaration.id,
-        staff=staff_identity("supervisor"),
-        now=DECLARED,
-        expected_version=declaration.row_version,
-    )
-    session.commit()
-    return declaration
 
 
 def notices_on(session: Session, declaration: Declaration, day: date) -> list[PermitNotice]:

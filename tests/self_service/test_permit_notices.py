@@ -4,32 +4,25 @@ without such a declaration."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.models import Declaration, Notice, NoticeKind, Residence, Room
-from shared.review.decisions import approve
+from shared.models import Notice, NoticeKind, Residence, Room
 from shared.self_service.permit import PERMIT_DAYS
 from shared.self_service.permit_notices import CATCH_UP_DAYS, permit_once_key, queue_permit_notices
 from tests.factories import (
-    declare_residence,
-    make_building,
     make_id_number,
     make_person,
-    make_plate,
     make_residence,
-    make_room,
     person_fields,
-    staff_identity,
 )
+from tests.self_service.permit_town import MOVED_IN, approved
 
 pytestmark = pytest.mark.usefixtures("without_comparison_rules")
 
-MOVED_IN = date(2026, 11, 20)
-DECLARED = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 10:00 in Mayong
 SPOUSE_ID = make_id_number("430102", "19910303", "024")
 
 
@@ -37,27 +30,6 @@ def on_day(days: int) -> datetime:
     """07:30 in Mayong (23:30 UTC the evening before) on day `days` of the stay: the China date."""
     day = MOVED_IN + timedelta(days=days)
     return datetime(day.year, day.month, day.day, 7, 30, tzinfo=UTC) - timedelta(hours=8)
-
-
-@pytest.fixture
-def room(session: Session) -> Room:
-    found = make_room(session, building=make_building(session, plate=make_plate(session)), number="301")
-    session.commit()
-    return found
-
-
-def approved(session: Session, room: Room, **fields: object) -> Declaration:
-    declaration = declare_residence(session, room=room, now=DECLARED, move_in=MOVED_IN, **fields)
-    session.commit()
-    approve(
-        session,
-        declaration_id=declaration.id,
-        staff=staff_identity("supervisor"),
-        now=DECLARED,
-        expected_version=declaration.row_version,
-    )
-    session.commit()
-    return declaration
 
 
 def permit_notices(session: Session) -> list[tuple[int, str | None]]:
