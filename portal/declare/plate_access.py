@@ -37,11 +37,6 @@ def plate_of_link(token: str | None) -> PlateLinkResult:
     return _plate_of_link(token, local_today())
 
 
-def forget_plate(code: str) -> None:
-    """Drop the cached copy of a plate after it changed (its rooms, its residents)."""
-    _plate_of_link.clear(plate_link_query(code)[PLATE_PARAM], local_today())
-
-
 # A minute: a plate's rooms change in the office, rarely and not while a form is open; what a
 # stale copy could let through (a room just retired) is refused by the submission's own checks.
 # Keyed on the verified token, one per plate and key (`today`: a plate retired on a date).
