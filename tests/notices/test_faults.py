@@ -46,6 +46,7 @@ from tests.factories import (
     person_fields,
     staff_identity,
 )
+from tests.forking import run_forked
 from tests.notices.conftest import NOW
 
 NOTICES = 4
@@ -199,22 +200,6 @@ def _words(statement: str) -> str:
     return " ".join(statement.split()[:3])
 
 
-def _fork(target: Any, *args: Any) -> int:
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            target(*args)
-        except BaseException:
-            import traceback
-
-            traceback.print_exc()
-            code = 1
-        finally:
-            os._exit(code)
-    return os.waitpid(pid, 0)[1]
-
-
 def _statuses(url: str) -> list[tuple[int, str]]:
     engine = db.make_engine(url)
     try:
@@ -252,13 +237,13 @@ def _reset(spec: dict[str, Any]) -> None:
 def _one_run(spec: dict[str, Any], point: str) -> dict[str, Any]:
     _reset(spec)
     out = Path(spec["out"])
-    status = _fork(_drain, spec, point, NOW)
+    status = run_forked(_drain, spec, point, NOW)
     killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
     if not killed and status != 0:
         raise SystemExit(f"the drain killed at {point} failed otherwise (wait status {status})")
     events = (out / "events.log").read_text().splitlines() if (out / "events.log").exists() else []
     before = _statuses(spec["url"])
-    if _fork(_drain, spec, "none", LATER) != 0:
+    if run_forked(_drain, spec, "none", LATER) != 0:
         raise SystemExit(f"the second drain after {point} failed")
     after = _statuses(spec["url"])
     delivered = Counter(

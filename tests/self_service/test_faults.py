@@ -50,6 +50,7 @@ from tests.factories import (
     residence_fields,
     tenant_fields,
 )
+from tests.forking import run_forked
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
@@ -352,23 +353,6 @@ def _present_keys(url: str, keys: list[str]) -> list[str]:
         engine.dispose()
 
 
-def _fork(target: Any, *args: Any) -> int:
-    """Run target(*args) in a forked process; its wait status."""
-    pid = os.fork()
-    if pid == 0:
-        code = 0
-        try:
-            target(*args)
-        except BaseException:
-            import traceback
-
-            traceback.print_exc()
-            code = 1
-        finally:
-            os._exit(code)
-    return os.waitpid(pid, 0)[1]
-
-
 def _retry(spec: dict[str, Any], n: int) -> None:
     for form in _forms(spec, n):
         _submit(spec, *form)
@@ -378,7 +362,7 @@ def _one_run(spec: dict[str, Any], n: int, point: str) -> dict[str, Any]:
     """Run n killed at `point`: what had committed, what is in the database, what a retry leaves."""
     log = Path(spec["logs"]) / f"run{n}.log"
     fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    status = _fork(_kill_at, spec, n, point, fd)
+    status = run_forked(_kill_at, spec, n, point, fd)
     os.close(fd)
     killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
     if not killed and status != 0:
@@ -386,7 +370,7 @@ def _one_run(spec: dict[str, Any], n: int, point: str) -> dict[str, Any]:
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     keys = [key for _, key, _ in _forms(spec, n)]
     present = _present_keys(spec["url"], keys)
-    if _fork(_retry, spec, n) != 0:
+    if run_forked(_retry, spec, n) != 0:
         raise SystemExit(f"the retry of run {n} failed")
     events = [line["what"] for line in lines if "event" in line]
     return {
