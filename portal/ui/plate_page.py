@@ -7,6 +7,7 @@ import streamlit as st
 from portal.ui.i18n import current_lang, t
 from portal.ui.plate_refusal import receipt_button
 from portal.ui.rental_rating import staff_rental_box
+from portal.ui.text import markdown_table
 from portal.ui.widgets import phone_text
 from shared.core.codes import label
 from shared.models import PlateKind
@@ -39,6 +40,10 @@ def may_see_resident_counts(plate: PlateView, *, is_staff: bool) -> bool:
     return is_staff or plate.code in st.session_state.get(LANDLORD_OF_KEY, set())
 
 
+# More rooms than this in a building are folded under an expander.
+ROOMS_SHOWN_OPEN = 6
+
+
 def show_buildings(plate: PlateView, *, with_counts: bool) -> None:
     """Each building with its rooms; with `with_counts`, how many people live in each (numbers,
     never names)."""
@@ -50,19 +55,20 @@ def show_buildings(plate: PlateView, *, with_counts: bool) -> None:
                 f"**{name}** · {label('building_type', building.type, lang)}"
                 f" · {label('building_use', building.use, lang)} · {building.floors} {t('层', 'floors')}"
             )
-            st.dataframe(
-                [
-                    {
-                        t("房间", "Room"): r.number,
-                        t("楼层", "Floor"): r.floor,
-                        t("出租", "Rental"): t("是", "yes") if r.is_rental else t("否", "no"),
-                    }
-                    | ({t("现登记人数", "Residents declared"): r.resident_count} if with_counts else {})
-                    for r in building.rooms
-                ],
-                hide_index=True,
-                width="stretch",
-            )
+            rooms = markdown_table([
+                {
+                    t("房间", "Room"): r.number,
+                    t("楼层", "Floor"): r.floor,
+                    t("出租", "Rental"): t("是", "yes") if r.is_rental else t("否", "no"),
+                }
+                | ({t("现登记人数", "Residents declared"): r.resident_count} if with_counts else {})
+                for r in building.rooms
+            ])
+            if len(building.rooms) <= ROOMS_SHOWN_OPEN:
+                st.markdown(rooms)
+            else:  # a long list folded, so the declaring buttons stay near the top of a phone
+                with st.expander(t(f"{len(building.rooms)} 间房", f"{len(building.rooms)} rooms")):
+                    st.markdown(rooms)
     if not plate.buildings:
         st.info(t("此门牌下暂无楼栋记录。", "No building is recorded at this plate yet."))
     staff_rental_box(plate)  # staff only: 平安出租屋 ratings and the inspection link
