@@ -55,15 +55,17 @@ def show_buildings(plate: PlateView, *, with_counts: bool) -> None:
                 f"**{name}** · {label('building_type', building.type, lang)}"
                 f" · {label('building_use', building.use, lang)} · {building.floors} {t('层', 'floors')}"
             )
-            rooms = markdown_table([
-                {
-                    t("房间", "Room"): r.number,
-                    t("楼层", "Floor"): r.floor,
-                    t("出租", "Rental"): t("是", "yes") if r.is_rental else t("否", "no"),
-                }
-                | ({t("现登记人数", "Residents declared"): r.resident_count} if with_counts else {})
-                for r in building.rooms
-            ])
+            rooms = markdown_table(
+                [
+                    {
+                        t("房间", "Room"): r.number,
+                        t("楼层", "Floor"): r.floor,
+                        t("出租", "Rental"): t("是", "yes") if r.is_rental else t("否", "no"),
+                    }
+                    | ({t("现登记人数", "Residents declared"): r.resident_count} if with_counts else {})
+                    for r in building.rooms
+                ]
+            )
             if len(building.rooms) <= ROOMS_SHOWN_OPEN:
                 st.markdown(rooms)
             else:  # a long list folded, so the declaring buttons stay near the top of a phone
