@@ -10,11 +10,13 @@ two sides and a misplaced plate do not make it zigzag, then thinned (Douglas-Peu
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, select
@@ -59,6 +61,22 @@ class BasemapData:
             for lat, lon in zip(self.buildings[::2], self.buildings[1::2], strict=True)
         ]
 
+    def buildings_within(self, *, lat: float, lon: float, dlat: float, dlon: float) -> list[Point]:
+        """The building points within `dlat` and `dlon` degrees of a point: a band of the points
+        sorted by latitude, found by bisection (a plate page's small map; walking all 20,000
+        points for each plate was a third of the portal's CPU under load)."""
+        lats, points = self._by_latitude
+        first = bisect.bisect_left(lats, lat - dlat)
+        last = bisect.bisect_right(lats, lat + dlat)
+        return [p for p in points[first:last] if abs(p[1] - lon) <= dlon]
+
+    @cached_property
+    def _by_latitude(self) -> tuple[list[float], list[Point]]:
+        """Built once per basemap (the town's stays cached for the process); a frozen dataclass
+        still takes a cached_property, which writes the instance's __dict__ directly."""
+        points = sorted(self.building_points())
+        return [p[0] for p in points], points
+
 
 def town_basemap(session: Session, *, lang: str = "zh") -> BasemapData:
     """The whole town's basemap (a supervisor's map shows the whole town even when an officer's
@@ -74,9 +92,6 @@ def basemap_near(basemap: BasemapData, *, lat: float, lon: float, metres: float)
     dlat = metres / METRES_PER_DEGREE
     dlon = dlat / max(math.cos(math.radians(lat)), 0.1)
 
-    def inside(point: Sequence[float]) -> bool:
-        return abs(point[0] - lat) <= dlat and abs(point[1] - lon) <= dlon
-
     def crosses(points: Sequence[Sequence[float]]) -> bool:
         lats = [p[0] for p in points]
         lons = [p[1] for p in points]
@@ -90,7 +105,7 @@ def basemap_near(basemap: BasemapData, *, lat: float, lon: float, metres: float)
     return _with_buildings(
         villages=[v for v in basemap.villages if any(crosses(ring) for ring in v["rings"])],
         streets=[s for s in basemap.streets if crosses(s[1])],
-        points=[b for b in basemap.building_points() if inside(b)],
+        points=basemap.buildings_within(lat=lat, lon=lon, dlat=dlat, dlon=dlon),
     )
 
 

@@ -134,6 +134,17 @@ def test_the_part_near_a_plate(small_town: Session) -> None:
     assert len(str(near)) < len(str(basemap)) / 4
 
 
+@pytest.mark.parametrize("metres", [50, 300, 2000])
+def test_the_buildings_near_a_point_are_those_within_its_square(small_town: Session, metres: int) -> None:
+    basemap = town_basemap(small_town)
+    everything = basemap.building_points()
+    dlat, dlon = metres / 111_320, metres / 100_000
+    for lat, lon in everything[::7]:
+        found = basemap.buildings_within(lat=lat + 0.0001, lon=lon, dlat=dlat, dlon=dlon)
+        expected = [p for p in everything if abs(p[0] - lat - 0.0001) <= dlat and abs(p[1] - lon) <= dlon]
+        assert sorted(found) == sorted(expected)
+
+
 def test_version_changes_when_the_places_change(session: Session) -> None:
     street = make_street(session)
     plate = make_plate(session, street=street, number="1")
