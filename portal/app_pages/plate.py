@@ -4,10 +4,16 @@ without one)."""
 import streamlit as st
 
 from portal.declare.plate_access import plate_of_link
-from portal.ui.plate_page import may_see_resident_counts, show_address, show_buildings, show_officer, ways_on
+from portal.ui.plate_page import (
+    map_on_request,
+    may_see_resident_counts,
+    show_address,
+    show_buildings,
+    show_officer,
+    ways_on,
+)
 from portal.ui.plate_refusal import refuse_plate_link, show_home, show_retired
 from portal.ui.staff import current_staff
-from portal.ui.widgets import mini_map
 from shared.places.links import PLATE_PARAM
 from shared.places.plates import PlateLinkStatus
 
@@ -29,4 +35,4 @@ show_address(plate)
 show_buildings(plate, with_counts=may_see_resident_counts(plate, is_staff=current_staff() is not None))
 ways_on(plate)
 show_officer(plate)
-mini_map(plate.lon, plate.lat, plate.address, key=f"plate-map-{plate.code}", height=260)
+map_on_request(plate)

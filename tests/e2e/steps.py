@@ -214,6 +214,14 @@ def play(page: Page, field: Field) -> None:
     FILL[field.how](page, field.label, field.value, within=field.within)
 
 
+MAP_SWITCH = "在地图上查看位置"
+
+
+def show_plate_map(page: Page) -> None:
+    """The plate page draws its small map when asked: tap the switch under the page."""
+    page.get_by_text(MAP_SWITCH, exact=True).click()
+
+
 def wait_for_plate_page(page: Page, *, timeout_ms: float = PAGE_TIMEOUT_MS) -> None:
     """The plate page is ready when its two declaring buttons show."""
     for name in PLATE_BUTTONS:

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, Route, expect
 
 from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
+from tests.e2e.steps import show_plate_map, wait_for_plate_page
 from tests.e2e.test_plate_page import _plate_with_coordinates
 
 PAGE_TIMEOUT_MS = 60_000
@@ -52,6 +53,8 @@ def test_operation_map_and_plate_map_fetch_nothing_from_outside(page: Page, port
 
     code, _ = _plate_with_coordinates(portal.database_url)
     page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page, timeout_ms=PAGE_TIMEOUT_MS)
+    show_plate_map(page)
     expect(frame.locator(".leaflet-marker-pane .awesome-marker").first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(frame.locator(".leaflet-menpaiBasemap-pane canvas")).to_have_count(1)
     page.wait_for_timeout(2_000)  # room for any late request

@@ -12,6 +12,7 @@ from shared.core.db import make_engine
 from shared.models import DoorPlate, RecordStatus
 from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
+from tests.e2e.steps import show_plate_map
 
 PAGE_TIMEOUT_MS = 30_000
 
@@ -46,6 +47,8 @@ def test_scanned_plate_link_opens_its_address_with_a_local_map(page: Page, porta
     expect(page.get_by_role("heading", name=f"麻涌镇 {address}")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_role("button", name="我住在这里")).to_be_visible()
     map_frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    expect(map_frame.locator(".leaflet-container")).to_have_count(0)  # drawn only when asked
+    show_plate_map(page)
     expect(map_frame.locator(".leaflet-marker-pane .awesome-marker").first).to_be_visible(
         timeout=PAGE_TIMEOUT_MS
     )

@@ -109,6 +109,18 @@ def test_a_long_room_list_is_folded_so_the_declaring_buttons_stay_near_the_top(s
     assert sorted(_rooms(at)["房间"])[-2:] == ["401", "4\\|02"]  # a typed "|" stays in its cell
 
 
+def test_the_small_map_is_drawn_only_when_asked(session: Session) -> None:
+    plate = make_plate(session, number="9", lon=113.58, lat=23.05)
+    session.commit()
+    at = _portal(plate_token(plate.code))
+    assert not at.get("iframe") and not at.get("component_instance")
+    [switch] = at.toggle
+    assert switch.label == "在地图上查看位置" and not switch.value
+    at = switch.set_value(True).run()
+    assert not at.exception
+    assert at.get("component_instance") or at.get("iframe")
+
+
 def test_good_link_in_english(plate_code: str) -> None:
     at = _portal(plate_token(plate_code), lang="English")  # the switch keeps its label in the URL
     assert {b.label for b in at.button} >= {"I am the landlord or manager", "I live here"}
