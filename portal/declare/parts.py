@@ -53,9 +53,11 @@ def in_fragment_rerun() -> bool:
 def whole_form(form: DeclForm) -> Raw:
     """Every part's last values, as the section function returns them in one run."""
     raw: Raw = {}
-    for key, value in st.session_state.items():
-        if str(key).startswith(form.key(_RAW)):
-            raw = merge_raw(raw, value)
+    prefix = form.key(_RAW)
+    # Keys first, values only for ours: each value read goes through Session State's lock and
+    # widget lookup, and a form holds a few hundred keys.
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        raw = merge_raw(raw, st.session_state[key])
     assert form.checks is not None
     return form.checks.complete(raw)
 

@@ -100,14 +100,11 @@ class DeclForm:
     def field_keys(self) -> list[str]:
         """The keys of the fields drawn on this run (by every part of a form in parts), and those
         of the rows of repeated groups."""
-        kept = [
-            k
-            for k in st.session_state
-            if str(k).startswith(f"{self.ns}.") and str(k).endswith(("._rows", "._next"))
-        ]
-        for key, value in st.session_state.items():
-            if str(key).startswith(self.key("_keys.")):
-                kept.extend(value)
+        keys = [str(k) for k in st.session_state]
+        kept = [k for k in keys if k.startswith(f"{self.ns}.") and k.endswith(("._rows", "._next"))]
+        for key in keys:
+            if key.startswith(self.key("_keys.")):  # values read only for these (see whole_form)
+                kept.extend(st.session_state[key])
         return list(dict.fromkeys([*self.drawn_field_keys(), *map(str, kept)]))
 
     @property
