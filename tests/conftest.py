@@ -22,6 +22,7 @@ from shared.core import crypto, db
 from shared.core.config import get_settings
 from shared.core.migrate import upgrade_database
 from shared.models import Base
+from tests.postgres_databases import fresh_database
 
 TEST_SECRET = "test-master-secret-not-for-production"
 DB_FIXTURES = {"engine", "session", "db_url"}
@@ -98,14 +99,7 @@ def _worker_database(url: str) -> str:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not worker:
         return url
-    base = make_url(db.make_engine(url).url)
-    name = f"{base.database}_{worker}"
-    admin = db.make_engine(base.render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
+    return fresh_database(url, f"{make_url(url).database}_{worker}")
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from subprocess import PIPE
 from typing import Any
 
 import pytest
-from sqlalchemy import make_url, select, text, update
+from sqlalchemy import make_url, select, update
 from sqlalchemy.orm import Session
 
 from shared.core import db
@@ -48,6 +48,7 @@ from tests.factories import (
 )
 from tests.forking import run_forked
 from tests.notices.conftest import NOW
+from tests.postgres_databases import scratch_database
 
 NOTICES = 4
 BATCH = 3  # two claims: a kill lands inside a batch and between batches
@@ -67,20 +68,10 @@ def outbox_url(
         return
     if not ON_POSTGRES:
         pytest.skip("DATABASE_URL is not PostgreSQL (CI's PostgreSQL run covers it)")
-    base = make_url(db.make_engine(POSTGRES_URL).url)
-    name = f"{base.database}_notices_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    admin = db.make_engine(base.render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = base.set(database=name).render_as_string(hide_password=False)
+    name = f"{make_url(POSTGRES_URL).database}_notices_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    with scratch_database(POSTGRES_URL, name) as url:
         _seed(url)
         yield url
-    finally:
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _seed(url: str) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, make_url, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from shared.core import db
@@ -19,6 +19,7 @@ from shared.housing.people import reveal_id_number
 from shared.models import Base, Person
 from shared.ops.backup import backup, is_empty, restore
 from tests.conftest import ON_POSTGRES, TEST_SECRET
+from tests.postgres_databases import scratch_database
 
 RING = Keyring.from_master(TEST_SECRET.encode())
 
@@ -39,18 +40,11 @@ def fresh_engine(db_url: str, tmp_path: Path) -> Iterator[Engine]:
         yield engine
         engine.dispose()
         return
-    base = make_url(db.make_engine(db_url).url)
-    name = f"menpai_restore_{uuid.uuid4().hex[:8]}"
-    admin = db.make_engine(base.render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = db.make_engine(base.set(database=name).render_as_string(hide_password=False))
-    upgrade_database(engine)
-    yield engine
-    engine.dispose()
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database(db_url, f"menpai_restore_{uuid.uuid4().hex[:8]}") as url:
+        engine = db.make_engine(url)
+        upgrade_database(engine)
+        yield engine
+        engine.dispose()
 
 
 def row_counts(engine: Engine) -> dict[str, int]:

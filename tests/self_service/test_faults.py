@@ -51,6 +51,7 @@ from tests.factories import (
     tenant_fields,
 )
 from tests.forking import run_forked
+from tests.postgres_databases import scratch_database
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
@@ -81,18 +82,9 @@ def town(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Town]:
         return
     if not ON_POSTGRES:
         pytest.skip("DATABASE_URL is not PostgreSQL (CI's PostgreSQL run covers it)")
-    base = make_url(db.make_engine(POSTGRES_URL).url)
-    name = f"{base.database}_faults_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    admin = db.make_engine(base.render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield _seeded(base.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    name = f"{make_url(POSTGRES_URL).database}_faults_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    with scratch_database(POSTGRES_URL, name) as url:
+        yield _seeded(url)
 
 
 def _seeded(url: str) -> Town:
