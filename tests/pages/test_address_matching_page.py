@@ -10,13 +10,12 @@ import pytest
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.address_cleaning.files import RESULT_HEADERS, REVIEW_YES
 from shared.core.config import PROJECT_ROOT
-from shared.models import Role, User, utcnow
+from shared.models import Role, User
 from shared.staff.accounts import create_user
-from shared.staff.auth import StaffIdentity
 from tests.factories import make_plate, make_street, make_village, table_xlsx
+from tests.pages.staff_tab import sign_in_tab
 
 PAGE = str(PROJECT_ROOT / "portal" / "app_pages" / "address_matching.py")
 SIGN_IN_FIRST = "请先登录工作人员账号。"
@@ -46,8 +45,7 @@ def plates(session: Session) -> None:
 def page_as(user: User | None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=30)
     if user is not None:
-        at.session_state[IDENTITY_KEY] = StaffIdentity.of(user)
-        at.session_state[LAST_SEEN_KEY] = utcnow()
+        sign_in_tab(at, user)
     return at.run()
 
 
@@ -99,8 +97,7 @@ def test_garbage_finds_nothing(staff: dict[Role, User], plates: None) -> None:
 def test_english_page(staff: dict[Role, User], plates: None) -> None:
     at = AppTest.from_file(PAGE, default_timeout=30)
     at.session_state["lang"] = "en"
-    at.session_state[IDENTITY_KEY] = StaffIdentity.of(staff[Role.ADMIN])
-    at.session_state[LAST_SEEN_KEY] = utcnow()
+    sign_in_tab(at, staff[Role.ADMIN])
     at.run()
     assert "Address cleaning" in texts(at)
 

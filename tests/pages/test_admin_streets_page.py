@@ -8,12 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.core.config import PROJECT_ROOT
-from shared.models import DoorPlate, PlateKind, RecordStatus, Role, Street, User, utcnow
+from shared.models import DoorPlate, PlateKind, RecordStatus, Role, Street, User
 from shared.staff.accounts import create_user
-from shared.staff.auth import StaffIdentity
 from tests.factories import make_grid_area, make_plate, make_street, make_village
+from tests.pages.staff_tab import sign_in_tab
 
 PAGE = str(PROJECT_ROOT / "portal" / "app_pages" / "admin_streets.py")
 
@@ -44,8 +43,7 @@ def town(session: Session) -> Street:
 def page(user: User | None = None, lang: str | None = None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=30)
     if user is not None:
-        at.session_state[IDENTITY_KEY] = StaffIdentity.of(user)
-        at.session_state[LAST_SEEN_KEY] = utcnow()
+        sign_in_tab(at, user)
     if lang:
         at.session_state["lang"] = lang
     return at.run()

@@ -14,13 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.core.audit import record_audit
 from shared.core.config import PROJECT_ROOT
-from shared.models import AuditLog, Role, User, utcnow
+from shared.models import AuditLog, Role, User
 from shared.staff.accounts import create_user
-from shared.staff.auth import StaffIdentity
 from tests.factories import TENANT_ID
+from tests.pages.staff_tab import sign_in_tab
 from tests.pages.test_staff_pages import is_in_navigation, portal, sign_in, texts
 
 PAGE = "app_pages/audit_log.py"
@@ -117,8 +116,7 @@ def test_officer_has_no_audit_page(accounts: dict[str, User]) -> None:
 def test_the_page_refuses_an_officer_on_its_own(accounts: dict[str, User]) -> None:
     """Reached some other way than the menu, the page still refuses and shows no entry."""
     at = AppTest.from_file(str(PROJECT_ROOT / "portal" / PAGE), default_timeout=30)
-    at.session_state[IDENTITY_KEY] = StaffIdentity.of(accounts["officer1"])
-    at.session_state[LAST_SEEN_KEY] = utcnow()
+    sign_in_tab(at, accounts["officer1"])
     at.run()
     assert not at.exception
     assert [e.value for e in at.error] == ["您的账号没有权限打开此页面（需要：主管、系统管理员）。"]

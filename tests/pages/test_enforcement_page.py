@@ -14,14 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.core.clock import local_today
 from shared.core.config import PROJECT_ROOT
 from shared.models import AuditLog, Role, User, utcnow
 from shared.staff.accounts import create_user
-from shared.staff.auth import StaffIdentity
 from tests.enforcement.town import lives_and_passes, make_town
 from tests.factories import LANDLORD_ID, declare_residence
+from tests.pages.staff_tab import sign_in_tab
 
 PAGE = str(PROJECT_ROOT / "portal" / "app_pages" / "enforcement.py")
 pytestmark = pytest.mark.db
@@ -45,8 +44,7 @@ def users(session: Session) -> dict[Role, User]:
 def page(user: User | None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=30)
     if user is not None:
-        at.session_state[IDENTITY_KEY] = StaffIdentity.of(user)
-        at.session_state[LAST_SEEN_KEY] = utcnow()
+        sign_in_tab(at, user)
     return at.run()
 
 

@@ -8,12 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.core.config import PROJECT_ROOT
-from shared.models import AuditLog, Facility, RecordStatus, Role, User, utcnow
+from shared.models import AuditLog, Facility, RecordStatus, Role, User
 from shared.staff.accounts import create_user
-from shared.staff.auth import StaffIdentity
 from tests.factories import FACILITY_HEADERS_ZH, facility_row, make_facility, make_village, table_csv
+from tests.pages.staff_tab import sign_in_tab
 
 PAGE = str(PROJECT_ROOT / "portal" / "app_pages" / "facilities.py")
 
@@ -32,8 +31,7 @@ def accounts(session: Session) -> dict[str, User]:
 def page(user: User | None = None, lang: str | None = None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=30)
     if user is not None:
-        at.session_state[IDENTITY_KEY] = StaffIdentity.of(user)
-        at.session_state[LAST_SEEN_KEY] = utcnow()
+        sign_in_tab(at, user)
     if lang:
         at.session_state["lang"] = lang
     return at.run()

@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from portal.maps.base import folium_cdn_defaults
-from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.core.config import PROJECT_ROOT
 from shared.demo import build_demo_town
-from shared.models import User, utcnow
-from shared.staff.auth import StaffIdentity
+from shared.models import User
+from tests.pages.staff_tab import sign_in_tab
 
 PAGES = PROJECT_ROOT / "portal" / "app_pages"
 MAP, DASHBOARD = "operation_map.py", "dashboard.py"
@@ -48,8 +47,7 @@ def page(name: str, user: User | None = None, *, lang: str = "zh") -> AppTest:
     at = AppTest.from_file(str(PAGES / name), default_timeout=60)
     at.session_state["lang"] = lang
     if user is not None:
-        at.session_state[IDENTITY_KEY] = StaffIdentity.of(user)
-        at.session_state[LAST_SEEN_KEY] = utcnow()
+        sign_in_tab(at, user)
     return at.run()
 
 
@@ -114,8 +112,7 @@ def test_supervisor_gets_the_dashboard(
 
 def test_admin_gets_the_dashboard_in_english(town: dict[str, User]) -> None:
     at = AppTest.from_file(str(PAGES / DASHBOARD), default_timeout=60)
-    at.session_state[IDENTITY_KEY] = StaffIdentity.of(town["admin"])
-    at.session_state[LAST_SEEN_KEY] = utcnow()
+    sign_in_tab(at, town["admin"])
     at.session_state["lang"] = "en"
     at.run()
     assert not at.exception

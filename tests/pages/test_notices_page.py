@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from streamlit.testing.v1 import AppTest
 
-from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.core.config import PROJECT_ROOT
 from shared.models import NoticeKind, Role, User, utcnow
 from shared.notices.delivery import send_due
@@ -18,6 +17,7 @@ from shared.notices.outbox import queue_notice
 from shared.notices.senders import Message, SendError, SendResult
 from shared.staff.accounts import create_user
 from tests.factories import declare_residence, make_building, make_grid, make_plate, make_room
+from tests.pages.staff_tab import sign_in_tab
 
 PAGE = str(PROJECT_ROOT / "portal" / "app_pages" / "notices.py")
 
@@ -62,10 +62,7 @@ def outbox(session: Session, without_comparison_rules: None) -> dict[str, Any]:
 def page(user: User | None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=30)
     if user is not None:
-        from shared.staff.auth import StaffIdentity
-
-        at.session_state[IDENTITY_KEY] = StaffIdentity.of(user)
-        at.session_state[LAST_SEEN_KEY] = utcnow()
+        sign_in_tab(at, user)
     return at.run()
 
 

@@ -13,14 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.core.config import PROJECT_ROOT
 from shared.gate.pass_check import check_pass
 from shared.gate.passages import PassageFilters
 from shared.gate.passes import issue_pass, pass_token
 from shared.models import AuditLog, PassageResult, Role, User, utcnow
 from shared.staff.accounts import create_user
-from shared.staff.auth import StaffIdentity
 from tests.factories import (
     make_building,
     make_gate,
@@ -32,6 +30,7 @@ from tests.factories import (
     make_street,
     make_village,
 )
+from tests.pages.staff_tab import sign_in_tab
 
 PAGE = str(PROJECT_ROOT / "portal" / "app_pages" / "passages.py")
 
@@ -62,8 +61,7 @@ def logged(session: Session) -> dict[str, Any]:
 def page(user: User | None) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=30)
     if user is not None:
-        at.session_state[IDENTITY_KEY] = StaffIdentity.of(user)
-        at.session_state[LAST_SEEN_KEY] = utcnow()
+        sign_in_tab(at, user)
     return at.run()
 
 

@@ -9,13 +9,12 @@ from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
 from portal.ui.plate_page import LANDLORD_OF_KEY
-from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.core.config import PROJECT_ROOT
-from shared.models import PlateKind, RecordStatus, Residence, Role, utcnow
+from shared.models import PlateKind, RecordStatus, Residence, Role
 from shared.places.links import plate_token
 from shared.staff.accounts import create_user
-from shared.staff.auth import StaffIdentity
 from tests.factories import make_building, make_grid, make_person, make_plate, make_room, make_street
+from tests.pages.staff_tab import sign_in_tab
 
 PORTAL = str(PROJECT_ROOT / "portal" / "app.py")
 REFUSAL = "无法识别这个门牌链接"
@@ -81,8 +80,7 @@ def test_staff_see_how_many_live_in_each_room(session: Session, plate_code: str)
     session.commit()
     at = AppTest.from_file(PORTAL, default_timeout=30)
     at.query_params["p"] = plate_token(plate_code)
-    at.session_state[IDENTITY_KEY] = StaffIdentity.of(officer)
-    at.session_state[LAST_SEEN_KEY] = utcnow()
+    sign_in_tab(at, officer)
     at.run()
     assert _rooms(at)["现登记人数"] == ["1", "0"]
     assert "李四" not in _texts(at)  # numbers, never names

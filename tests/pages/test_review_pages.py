@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from portal.ui.staff import IDENTITY_KEY, LAST_SEEN_KEY
 from shared.core.clock import local_today
 from shared.gate.passes import pass_for_receipt
 from shared.models import (
@@ -42,6 +41,7 @@ from tests.factories import (
     make_village,
     person_fields,
 )
+from tests.pages.staff_tab import sign_in_tab
 
 QUEUE = "review_queue.py"
 DETAIL = "review_detail.py"
@@ -120,8 +120,7 @@ def app(user: User | None = None, lang: str | None = None) -> AppTest:
     if lang:
         at.query_params["lang"] = lang
     if user is not None:
-        at.session_state[IDENTITY_KEY] = StaffIdentity.of(user)
-        at.session_state[LAST_SEEN_KEY] = utcnow()
+        sign_in_tab(at, user)
     return at
 
 

@@ -19,6 +19,7 @@ from shared.models.staff import StaffSession
 from shared.staff.accounts import create_user
 from shared.staff.auth import MAX_FAILED_LOGINS, StaffIdentity
 from tests.factories import make_plate, make_street, make_village
+from tests.pages.staff_tab import sign_in_tab
 
 PORTAL = PROJECT_ROOT / "portal"
 LOGIN = "app_pages/staff_login.py"
@@ -129,8 +130,7 @@ def test_admin_page_refuses_a_signed_out_visitor_on_its_own() -> None:
 
 def test_admin_page_refuses_an_officer_on_its_own(accounts: dict[str, User]) -> None:
     at = AppTest.from_file(str(PORTAL / ADMIN_PLATES), default_timeout=30)
-    at.session_state[IDENTITY_KEY] = StaffIdentity.of(accounts["officer1"])
-    at.session_state[LAST_SEEN_KEY] = utcnow()
+    sign_in_tab(at, accounts["officer1"])
     at.run()
     assert not at.exception
     [error] = at.error
