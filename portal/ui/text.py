@@ -15,9 +15,10 @@ def markdown_table(rows: list[dict[str, object]]) -> str:
     if not rows:
         return ""
     header = list(rows[0])
-    lines = [
-        "| " + " | ".join(escape_markdown(name) for name in header) + " |",
-        "|" + "---|" * len(header),
-        *("| " + " | ".join(escape_markdown(row[name]) for name in header) + " |" for row in rows),
-    ]
-    return "\n".join(lines)
+
+    def line(cells: list[object]) -> str:  # a line break would end the row mid-cell
+        return "| " + " | ".join(" ".join(escape_markdown(cell).splitlines()) for cell in cells) + " |"
+
+    return "\n".join(
+        [line(list(header)), "|" + "---|" * len(header), *(line([row[n] for n in header]) for row in rows)]
+    )
