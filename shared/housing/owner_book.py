@@ -10,13 +10,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from shared.core.validate import ID_RESIDENT
 from shared.housing.cells import RowProblem
-from shared.housing.people import find_person_by_id_number, seal_id_number, seal_phone
+from shared.housing.people import find_person_by_id_number, person_category, seal_id_number, seal_phone
 from shared.housing.rows import HousingRow
-from shared.models import Person, PersonCategory
-
-LOCAL_REGION_PREFIX = "441900"  # 东莞市: the town's own household registrations
+from shared.models import Person
 
 
 @dataclass
@@ -87,7 +84,7 @@ class OwnerBook:
             id_number_enc=sealed.ciphertext,
             id_number_index=sealed.index,
             nationality=row.owner_nationality,
-            category=_category(row),
+            category=person_category(row.owner_id_type, row.owner_id_number),
         )
         if row.owner_phone:
             _set_phone(person, row.owner_phone)
@@ -106,13 +103,3 @@ def _set_phone(person: Person, e164: str) -> bool:
         return False
     person.phone_enc, person.phone_index = sealed.ciphertext, sealed.index
     return True
-
-
-def _category(row: HousingRow) -> PersonCategory:
-    """户籍 when the resident ID was issued in Dongguan, 流动 for the rest of the mainland,
-    境外 for every other document (Hong Kong, Macao, Taiwan, foreign)."""
-    if row.owner_id_type != ID_RESIDENT:
-        return PersonCategory.FOREIGN
-    if row.owner_id_number.startswith(LOCAL_REGION_PREFIX):
-        return PersonCategory.LOCAL
-    return PersonCategory.MIGRANT

@@ -8,7 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.core.crypto import Keyring, decrypt, encrypt, id_blind_index, phone_blind_index
-from shared.models import Person
+from shared.core.validate import ID_RESIDENT
+from shared.models import Person, PersonCategory
+
+LOCAL_REGION_PREFIX = "441900"  # 东莞市: the town's own household registrations
 
 
 @dataclass(frozen=True)
@@ -43,3 +46,12 @@ def reveal_id_number(person: Person) -> str:
 
 def reveal_phone(person: Person) -> str | None:
     return decrypt(person.phone_enc) if person.phone_enc else None
+
+
+def person_category(id_type: str, id_number: str) -> PersonCategory:
+    """户籍 when the resident ID was issued in Dongguan, 流动 for the rest of the mainland,
+    境外 for every other document (Hong Kong, Macao, Taiwan, foreign): for a person first met in
+    a declaration as in the housing import."""
+    if id_type != ID_RESIDENT:
+        return PersonCategory.FOREIGN
+    return PersonCategory.LOCAL if id_number.startswith(LOCAL_REGION_PREFIX) else PersonCategory.MIGRANT

@@ -12,12 +12,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shared.core.errors import DomainError
-from shared.core.validate import ID_RESIDENT, validate_id_number
-from shared.housing.people import find_person_by_id_number, seal_id_number, seal_phone
-from shared.models import Person, PersonCategory
+from shared.core.validate import validate_id_number
+from shared.housing.people import find_person_by_id_number, person_category, seal_id_number, seal_phone
+from shared.models import Person
 from shared.review.outcome import ApplyOutcome
-
-LOCAL_REGION_PREFIX = "441900"  # 东莞市: household registrations of the town's own people
 
 
 def upsert_person(session: Session, raw: Mapping[str, Any], outcome: ApplyOutcome) -> Person:
@@ -50,14 +48,6 @@ def upsert_person(session: Session, raw: Mapping[str, Any], outcome: ApplyOutcom
         person.phone_enc, person.phone_index = sealed_phone.ciphertext, sealed_phone.index
     session.flush()
     return person
-
-
-def person_category(id_type: str, id_number: str) -> PersonCategory:
-    """户籍 when the resident ID was issued in Dongguan, 流动 for the rest of the mainland,
-    境外 for every other document (Hong Kong, Macao, Taiwan, foreign): as the housing import."""
-    if id_type != ID_RESIDENT:
-        return PersonCategory.FOREIGN
-    return PersonCategory.LOCAL if id_number.startswith(LOCAL_REGION_PREFIX) else PersonCategory.MIGRANT
 
 
 def ids_on_record(session: Session, people: Iterable[Mapping[str, Any]]) -> list[int]:
