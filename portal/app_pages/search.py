@@ -6,7 +6,7 @@ from typing import TypeVar
 import streamlit as st
 
 from portal.declare.unplaced import MISSING_PARAM, missing_address
-from portal.ui.i18n import t
+from portal.ui.i18n import current_lang, t
 from shared.core.db import session_scope
 from shared.places.links import plate_link_query
 from shared.places.search import list_plate_numbers, list_streets, list_villages, search_addresses
@@ -33,9 +33,13 @@ def _choose(label: str, names: Mapping[K, str], key: str) -> K | None:
 
 
 missing = t("找不到我的地址", "My address is not listed")
+# The chosen tab is kept on the server (key, on_change): a rerun that redraws the tabs, as the
+# one after a page switch can, must not drop a resident back on the first tab mid-typing.
 tab_choose, tab_text, tab_missing = st.tabs(
     [t("按村、街道、门牌号", "By village, street, number"), t("输入地址", "Type the address"), missing],
     default=missing if st.query_params.get(MISSING_PARAM) else None,
+    key=f"search.tab.{current_lang()}",  # the value is a label, so one key per language
+    on_change="rerun",
 )
 with tab_choose:
     village_code = _choose(t("村（社区）", "Village or community"), village_names, "search.village")
