@@ -14,7 +14,7 @@ from portal.ui.plate_page import (
 )
 from portal.ui.plate_refusal import refuse_plate_link, show_home, show_retired
 from portal.ui.staff import current_staff
-from shared.places.links import PLATE_PARAM
+from shared.places.links import MAP_PARAM, PLATE_PARAM
 from shared.places.plates import PlateLinkStatus
 
 token = st.query_params.get(PLATE_PARAM)
@@ -32,7 +32,11 @@ if result.status is PlateLinkStatus.RETIRED:
     st.stop()
 
 show_address(plate)
+map_asked = bool(st.query_params.get(MAP_PARAM))  # from the plate card: the map first, in view
+if map_asked:
+    map_on_request(plate)
 show_buildings(plate, with_counts=may_see_resident_counts(plate, is_staff=current_staff() is not None))
 ways_on(plate)
 show_officer(plate)
-map_on_request(plate)
+if not map_asked:
+    map_on_request(plate)

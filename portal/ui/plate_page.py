@@ -11,7 +11,7 @@ from portal.ui.text import markdown_table
 from portal.ui.widgets import mini_map, phone_text
 from shared.core.codes import label
 from shared.models import PlateKind
-from shared.places.links import plate_link_query
+from shared.places.links import MAP_PARAM, plate_link_query
 from shared.places.plates import PlateView
 
 
@@ -112,5 +112,6 @@ def map_on_request(plate: PlateView) -> None:
     of what a phone loads (issues 12 and 16). The switch reruns only this part of the page."""
     if plate.lon is None or plate.lat is None:
         return
-    if st.toggle(t("在地图上查看位置", "Show on a map"), key=f"plate-map-shown-{plate.code}"):
+    shown = bool(st.query_params.get(MAP_PARAM))
+    if st.toggle(t("在地图上查看位置", "Show on a map"), value=shown, key=f"plate-map-shown-{plate.code}"):
         mini_map(plate.lon, plate.lat, plate.address, key=f"plate-map-{plate.code}", height=260)

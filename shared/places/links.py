@@ -23,6 +23,7 @@ from shared.core.config import get_settings
 from shared.core.crypto import Keyring, get_keyring
 
 PLATE_PARAM = "p"  # the query parameter the portal reads
+MAP_PARAM = "map"  # `?p=…&map=1`: the plate page with its map drawn (the plate card links there)
 PREVIOUS_SECRETS_ENV = "MENPAI_PREVIOUS_SECRET_KEYS"
 SIGNATURE_BYTES = 10  # 80 bits: exactly 16 base32 characters, so every signature has one spelling
 SIGNATURE_CHARS = 16

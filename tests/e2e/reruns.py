@@ -80,6 +80,8 @@ WATCH_RERUNS = """
 QUIET_MS = 300
 SETTLED = """
 () => {
+  // A page that is not the Streamlit app (no #root to mount in: the plate card) never reruns.
+  if (!document.getElementById("root")) return document.readyState === "complete";
   const runs = window.__menpaiReruns;
   const app = document.querySelector('[data-testid="stApp"]');
   return Boolean(
