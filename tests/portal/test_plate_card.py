@@ -5,14 +5,10 @@ phone then does with the page is in tests/e2e (test_plate_page, test_declare_flo
 
 from __future__ import annotations
 
-import asyncio
 import re
 import subprocess
 import sys
-from collections.abc import MutableMapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -25,8 +21,7 @@ from shared.models import PlateKind, RecordStatus, Residence
 from shared.places.links import plate_token
 from shared.places.plates import BuildingView, PlateView, RoomView
 from tests.factories import make_building, make_grid, make_person, make_plate, make_room, make_street
-
-STREAMLIT_ANSWER = b"the Streamlit app"
+from tests.portal.asgi import STREAMLIT_ANSWER, request
 
 
 def _plate(*, rooms: int = 2, address: str = "麻涌大道 12号", lon: float | None = 113.58) -> PlateView:
@@ -124,35 +119,9 @@ def test_only_a_fresh_plate_link_from_the_public_gets_the_card(
 
 
 def _get(query: str, *, cookie: str = "") -> tuple[int, bytes]:
-    """One GET through the middleware; the app behind it answers STREAMLIT_ANSWER."""
-
-    async def streamlit_app(scope: Any, receive: Any, send: Any) -> None:
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": STREAMLIT_ANSWER})
-
-    sent: list[MutableMapping[str, Any]] = []
-
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b""}
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        sent.append(message)
-
-    scope = {
-        "type": "http",
-        "method": "GET",
-        "path": "/",
-        "raw_path": b"/",
-        "query_string": query.encode(),
-        "headers": [(b"host", b"portal"), *([(b"cookie", cookie.encode())] if cookie else [])],
-        "scheme": "http",
-        "server": ("portal", 80),
-    }
-    # In a thread of its own: the browser tests' Playwright keeps an event loop in this one.
-    with ThreadPoolExecutor(1) as thread:
-        thread.submit(asyncio.run, PlateCardMiddleware(streamlit_app)(scope, receive, send)).result()
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return sent[0]["status"], body
+    """One GET of the portal's root through the middleware."""
+    answer = request(PlateCardMiddleware, "/", query=query, headers={"cookie": cookie} if cookie else None)
+    return answer.status, answer.body
 
 
 @pytest.fixture

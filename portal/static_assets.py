@@ -1,0 +1,95 @@
+"""Streamlit's own scripts and styles served from memory, compressed once.
+
+Every phone that opens a form for the first time loads about 3 MB of Streamlit's JavaScript.
+Streamlit serves it uncompressed, read from disk in 64 KB chunks each handed to a worker thread:
+on a profile of a tenant's session (plate link to form) that serving was the server's largest
+cost, and on a phone's mobile data it is the largest wait. The files under `static/` have their
+hash in their name and never change while the process runs, so each is read once, gzipped once
+(about a third of the size), and then answered from memory in one piece to every browser that
+accepts gzip. Anything else (index.html, a name we do not hold) goes on to Streamlit.
+"""
+
+from __future__ import annotations
+
+import gzip
+import mimetypes
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import streamlit
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+STATIC_DIR = Path(streamlit.__file__).parent / "static"
+PREFIX = "/static/"  # hashed bundles only; the page itself (index.html) must stay fresh
+YEAR = 365 * 24 * 60 * 60  # as Streamlit marks these files: public, immutable
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
+
+
+@dataclass(frozen=True)
+class Asset:
+    media_type: str
+    body: bytes
+    gzipped: bytes | None  # None: not worth it (fonts and images are compressed already)
+
+
+@lru_cache(maxsize=1)
+def asset_paths() -> dict[str, Path]:
+    """URL path → file, for every file under Streamlit's `static/static/`: a request can only
+    name one of these, never a path of its own making."""
+    root = STATIC_DIR / "static"
+    return {
+        f"{PREFIX}{path.relative_to(root).as_posix()}": path for path in root.rglob("*") if path.is_file()
+    }
+
+
+_loaded: dict[str, Asset] = {}
+_lock = threading.Lock()
+
+
+def load_asset(url_path: str) -> Asset | None:
+    """The file for `url_path`, read and compressed on its first request; None if not ours."""
+    asset = _loaded.get(url_path)
+    if asset is not None:
+        return asset
+    path = asset_paths().get(url_path)
+    if path is None:
+        return None
+    body = path.read_bytes()
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if media_type == "text/javascript":
+        media_type = "application/javascript"
+    squeezable = media_type.startswith(COMPRESSED_TYPES)
+    gzipped = gzip.compress(body, compresslevel=6, mtime=0) if squeezable else None
+    asset = Asset(media_type, body, gzipped if gzipped is not None and len(gzipped) < len(body) else None)
+    with _lock:
+        _loaded[url_path] = asset
+    return asset
+
+
+def asset_response(asset: Asset, request_headers: Headers) -> Response:
+    headers = {"Cache-Control": f"public, immutable, max-age={YEAR}", "Vary": "Accept-Encoding"}
+    if asset.gzipped is not None and "gzip" in request_headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return Response(asset.gzipped, media_type=asset.media_type, headers=headers)
+    return Response(asset.body, media_type=asset.media_type, headers=headers)
+
+
+class StaticAssetsMiddleware:
+    """A GET of a file of Streamlit's bundle, answered from memory (HEAD goes on to Streamlit)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path.startswith(PREFIX) and scope["method"] == "GET":
+            asset = _loaded.get(path) or await run_in_threadpool(load_asset, path)
+            if asset is not None:
+                await asset_response(asset, Headers(scope=scope))(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
