@@ -19,6 +19,7 @@ from portal.declare.parts import Checks, Raw, check
 from portal.declare.plate_access import back_to_plate, open_declaring_plate, require_rooms
 from portal.declare.state import DeclForm
 from portal.declare.submit import show_declared, store_declaration
+from portal.declare.widgets import unfold_errors
 from portal.ui.i18n import t
 from shared.core.clock import local_today
 
@@ -58,6 +59,12 @@ def declaration_page(page: FormPage) -> None:
     clear_button(form)  # outside the parts: clearing redraws them all
 
 
+def _attempt(form: DeclForm) -> None:
+    """From now on every message shows; a folded 更多信息 with one opens, so it shows beside its field."""
+    form.attempt()
+    unfold_errors(form, check(form)[1])
+
+
 def _submit(page: FormPage, form: DeclForm) -> None:
     """The button, with every message in a summary above it once the user tried to submit. Not
     a fragment: a tap reruns the page, so every part draws (and keeps) its values afresh first,
@@ -68,7 +75,8 @@ def _submit(page: FormPage, form: DeclForm) -> None:
         type="primary",
         width="stretch",
         key=form.key("_submit"),
-        on_click=form.attempt,  # before the parts draw: they show every message
+        on_click=_attempt,  # before the parts draw: they show every message
+        args=(form,),
     )
     data, errors = check(form)
     if clicked and data is not None:

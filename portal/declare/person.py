@@ -121,7 +121,7 @@ def more_kind(id_type: str) -> str:
 def more_person_fields(form: DeclForm, where: Where, id_type: str, *, region: str | None) -> dict[str, Any]:
     """更多信息（可不填）: `region`, read from the number, stands for a 户籍 address left empty."""
     raw: dict[str, Any] = {}
-    with more_fields():
+    with more_fields(form, where):
         if id_type not in FOREIGNER_ID_TYPES:
             if id_type != ID_RESIDENT:
                 raw["ethnicity"] = code_field(form, where.sub("ethnicity"), "ethnicity")

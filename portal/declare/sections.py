@@ -66,7 +66,7 @@ def stay_fields(form: DeclForm, today: date) -> dict[str, Any]:
         raw: dict[str, Any] = {"reason": code_field(form, ROOT.sub("reason"), "residence_reason")}
         default(form, ROOT.sub("move_in"), today)
         raw["move_in"] = date_field(form, ROOT.sub("move_in"))
-    with more_fields():
+    with more_fields(form, ROOT.sub("stay")):
         raw["dwelling_type"] = code_field(form, ROOT.sub("dwelling_type"), "dwelling_type")
         raw["planned_until"] = date_field(form, ROOT.sub("planned_until"), latest=today + _YEARS_AHEAD)
     return raw
@@ -130,7 +130,7 @@ def complete_rental(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _rental(form: DeclForm, rooms: dict[int, str], today: date) -> dict[str, Any]:
-    with more_fields():
+    with more_fields(form, ROOT.sub("rental")):
         return {
             "room_ids": rooms_field(
                 form, ROOT.sub("room_ids"), rooms,
@@ -194,7 +194,7 @@ def _tenant_blocks(
             with required_fields(form, here.sub("stay")):
                 default(form, here.sub("move_in"), today)
                 tenant["move_in"] = date_field(form, here.sub("move_in"))
-            with more_fields():
+            with more_fields(form, here):
                 default(form, here.sub("reason"), WORK)
                 tenant["reason"] = code_field(form, here.sub("reason"), "residence_reason")
                 if correcting:
@@ -252,7 +252,7 @@ def _organisation(form: DeclForm, rooms: dict[int, str]) -> dict[str, Any]:
                 form, ROOT.sub("phone"), max_chars=24, kind="phone", placeholder="0769 8812 3456"
             ),
         }
-    with more_fields():
+    with more_fields(form, ROOT):
         raw["status"] = code_field(form, ROOT.sub("status"), "organisation_status", default="operating")
         raw["staff_count"] = count_field(form, ROOT.sub("staff_count"))
         raw["room_id"] = room_field(
@@ -262,7 +262,10 @@ def _organisation(form: DeclForm, rooms: dict[int, str]) -> dict[str, Any]:
 
 
 def _read_and_accept(form: DeclForm, field: str, heading: str, text: str, accept: str) -> bool:
-    """A text to read (folded, so the form stays short on a phone) and the box that accepts it."""
-    with st.expander(heading):
-        st.markdown(text)
+    """A text to read (folded, so the form stays short on a phone) and the box that accepts it.
+    The text is drawn only while it is open: a page of hidden text slowed every field's step."""
+    folded = st.expander(heading, key=form.key(ROOT.sub(field).sub("_text").key), on_change="rerun")
+    with folded:
+        if folded.open is not False:  # None: the expander keeps no state (never here, but safe)
+            st.markdown(text)
     return tick_field(form, ROOT.sub(field), accept)

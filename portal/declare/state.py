@@ -68,6 +68,8 @@ class DeclForm:
         self.checks = checks
         self.requested = frozenset(requested)  # fields an officer asked to correct
         self._slots: dict[str, tuple[str, Any]] = {}
+        self._folded: dict[str, str] = {}  # path → key of the fields not drawn on this run
+        self.folded = False  # inside a closed 更多信息 (`portal.declare.widgets.more_fields`)
         if st.session_state.get(self.key("_owner")) != owner:
             self.reset()
             st.session_state[self.key("_owner")] = owner
@@ -95,7 +97,25 @@ class DeclForm:
         return bool(st.session_state.pop(self.key("_dirty"), False))
 
     def drawn_field_keys(self) -> list[str]:
-        return [key for key, _ in self._slots.values()]
+        """The keys of this run's fields: drawn, or folded away under a closed 更多信息."""
+        return [*(key for key, _ in self._slots.values()), *self._folded.values()]
+
+    def field_paths(self) -> list[str]:
+        """The paths of this run's fields so far, drawn or folded."""
+        return [*self._slots, *self._folded]
+
+    def note_folder(self, expander_key: str, paths: set[str]) -> None:
+        """A 更多信息 expander and the fields under it (kept across runs and parts)."""
+        self._state("_folders", {})[expander_key] = frozenset(paths)
+
+    def folders(self) -> dict[str, frozenset[str]]:
+        return dict(st.session_state.get(self.key("_folders"), {}))
+
+    def folded_value(self, where: Where) -> Any:
+        """A field not drawn (its 更多信息 closed): the value it was left with, if any."""
+        key = self.key(where.key)
+        self._folded[where.path] = key
+        return st.session_state.get(key)
 
     def field_keys(self) -> list[str]:
         """The keys of the fields drawn on this run (by every part of a form in parts), and those

@@ -11,7 +11,7 @@ The people's fields are in `portal.declare.person`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any, Literal
@@ -22,12 +22,13 @@ from portal.declare.state import DeclForm, Where
 from portal.ui.i18n import current_lang, t
 from shared.core.clock import local_today
 from shared.core.codes import code_list, label
-from shared.declarations.form_errors import label_of
+from shared.declarations.form_errors import FieldError, label_of
 from shared.places.plates import PlateView
 
 EARLIEST_DATE = date(1950, 1, 1)
 # Typed values outlive a trip to another page (a phone's back button) and are there on return.
 PERSIST: Literal["session"] = "session"
+MORE = "_more"  # the key part of a 更多信息 expander: `<form>.<group>._more`
 # Fields inside a container with this key part get a red * after their label (see FORM_CSS).
 REQUIRED = "required"
 FORM_CSS = """<style>
@@ -46,9 +47,39 @@ def required_fields(form: DeclForm, where: Where) -> Iterator[None]:
         yield
 
 
-def more_fields() -> Any:
-    """更多信息（可不填）: the optional fields, folded so a phone shows only what is needed."""
-    return st.expander(t("更多信息（可不填）", "More (optional)"))
+@contextmanager
+def more_fields(form: DeclForm, where: Where) -> Iterator[None]:
+    """更多信息（可不填）: the optional fields, folded so a phone shows only what is needed.
+
+    On a declaration page (a form in parts) they are drawn only while it is open: a closed
+    expander's fields still cost each rerun of their part on the phone, where a field step's time
+    goes (issue 12). Closed, each field gives the value it was left with (Session State keeps it,
+    `persist_state`), so the checks and the draft see the whole form. The kiosk and the correction
+    form draw them always."""
+    title = t("更多信息（可不填）", "More (optional)")
+    if form.checks is None:
+        with st.expander(title):
+            yield
+        return
+    key = form.key(where.sub(MORE).key)
+    expander = st.expander(title, key=key, on_change="rerun")
+    before = set(form.field_paths())
+    with expander:
+        form.folded = not expander.open
+        try:
+            yield
+        finally:
+            form.folded = False
+    # Which fields it holds: a submission refused for one of them opens it (`unfold_errors`).
+    form.note_folder(key, set(form.field_paths()) - before)
+
+
+def unfold_errors(form: DeclForm, errors: Iterable[FieldError]) -> None:
+    """Open every 更多信息 that holds a field with an error, so its message shows beside it."""
+    wrong = {error.field for error in errors}
+    for key, paths in form.folders().items():
+        if wrong & paths:
+            st.session_state[key] = True
 
 
 def default(form: DeclForm, where: Where, value: object) -> None:
@@ -66,6 +97,8 @@ def text_field(
     placeholder: str | None = None,
     help: str | None = None,
 ) -> str:
+    if form.folded:
+        return str(form.folded_value(where) or "")
     key = form.key(where.key)
     value = st.text_input(
         field_title(where, title),
@@ -93,6 +126,8 @@ def choice_field(
     help: str | None = None,
 ) -> Any:
     """A select box over codes or ids (stored values), showing labels; empty until chosen."""
+    if form.folded:
+        return form.folded_value(where)
     key = form.key(where.key)
     value = st.selectbox(
         field_title(where, title),
@@ -141,6 +176,9 @@ def date_field(
     latest: date | None = None,
     help: str | None = None,
 ) -> date | None:
+    if form.folded:
+        value = form.folded_value(where)
+        return value if isinstance(value, date) else None
     key = form.key(where.key)
     value = st.date_input(
         field_title(where),
@@ -197,6 +235,8 @@ def row_controls(form: DeclForm, group: str, row_id: int) -> None:
 
 
 def rooms_field(form: DeclForm, where: Where, rooms: dict[int, str], *, help: str | None = None) -> list[int]:
+    if form.folded:
+        return [int(v) for v in form.folded_value(where) or []]
     key = form.key(where.key)
     value = st.multiselect(
         field_title(where),
@@ -214,6 +254,9 @@ def rooms_field(form: DeclForm, where: Where, rooms: dict[int, str], *, help: st
 
 
 def count_field(form: DeclForm, where: Where, *, help: str | None = None) -> int | None:
+    if form.folded:
+        value = form.folded_value(where)
+        return int(value) if value is not None else None
     key = form.key(where.key)
     value = st.number_input(
         field_title(where),

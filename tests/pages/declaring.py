@@ -9,6 +9,7 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from portal.declare.widgets import MORE
 from shared.core.clock import local_today
 from shared.core.config import PROJECT_ROOT
 from shared.models import utcnow
@@ -38,6 +39,10 @@ def open_page(
 
 
 def widget(at: AppTest, key: str) -> Any:
+    """The widget of `key`; one folded under a closed 更多信息 is unfolded first, as a person
+    opens it to fill it in (AppTest cannot click an expander: its state is set instead)."""
+    if not _has_widget(at, key):
+        _open_more_fields(at, key)
     for kind in _WIDGET_KINDS:
         try:
             return getattr(at, kind)(key=key)
@@ -46,11 +51,37 @@ def widget(at: AppTest, key: str) -> Any:
     raise KeyError(f"no widget with key {key!r}")
 
 
+def _open_more_fields(at: AppTest, key: str, *, run: bool = True) -> None:
+    """Open every 更多信息 the field `key` may be under: its own group's and its form's parts'
+    (`portal.declare.widgets.more_fields` keys each `<group>._more`)."""
+    ns, *path = key.split(".")
+    groups = [".".join([ns, *path[:end]]) for end in range(len(path))]
+    for group in [*groups, f"{ns}.stay", f"{ns}.rental"]:
+        at.session_state[f"{group}.{MORE}"] = True
+    if run:
+        at.run()
+
+
 def fill(at: AppTest, values: Mapping[str, Any]) -> AppTest:
     """Set each widget (by key) to its value; the caller runs the app."""
+    folded = [key for key in values if not _has_widget(at, key)]
+    for key in folded:  # opened first, in one run, so every value is then set at once
+        _open_more_fields(at, key, run=False)
+    if folded:
+        at.run()
     for key, value in values.items():
         widget(at, key).set_value(value)
     return at
+
+
+def _has_widget(at: AppTest, key: str) -> bool:
+    for kind in _WIDGET_KINDS:
+        try:
+            getattr(at, kind)(key=key)
+            return True
+        except KeyError:
+            continue
+    return False
 
 
 def value_of(at: AppTest, key: str) -> Any:

@@ -233,6 +233,9 @@ def test_what_was_typed_is_still_there_after_going_back_to_the_plate(plate: dict
     at.run()
     next(b for b in at.button if b.label == "我住在这里").click()
     at.run()
+    # AppTest runs its own current page again on the next run, not the one the button switched to:
+    # pinned, so that opening 更多信息 (a run) stays on the form.
+    at.switch_page("app_pages/declare_tenant.py")
     for key, value in values.items():
         assert value_of(at, key) == value, key
 
@@ -248,3 +251,35 @@ def test_another_plates_form_starts_empty(session: Session, plate: dict[str, Any
     at.run()
     assert at.selectbox(key="tenant.room_id").options == ["101"]
     assert value_of(at, "tenant.person.name") == ""
+
+
+def test_closed_more_fields_are_not_drawn_yet_what_was_typed_there_is_sent(
+    session: Session, plate: dict[str, Any]
+) -> None:
+    """更多信息 draws its fields only while open (issue 12: hidden fields slowed every step); a
+    value typed there and folded away again still goes with the declaration."""
+    at = open_page("declare_tenant", plate_code=plate["code"])
+    assert "tenant.person.employer" not in [field.key for field in at.text_input]
+    fill(at, good_values(plate["rooms"]["302"])).run()  # 更多信息 opened to type the employer
+    at.session_state["tenant.person._more"] = False  # and closed again
+    at.run()
+    assert "tenant.person.employer" not in [field.key for field in at.text_input]
+    click(at, "tenant._submit")
+    [declaration] = declarations(session)
+    assert payload_of(declaration)["person"]["employer"] == "东莞麻涌某电子厂"
+
+
+def test_a_refused_field_under_closed_more_fields_opens_it_with_the_message(
+    session: Session, plate: dict[str, Any]
+) -> None:
+    at = open_page("declare_tenant", plate_code=plate["code"])
+    fill(at, good_values(plate["rooms"]["302"])).run()
+    at.session_state["tenant.stay._more"] = False
+    at.session_state["tenant.planned_until"] = today() - timedelta(days=20)  # kept from earlier
+    at.run()
+    assert "tenant.planned_until" not in [field.key for field in at.date_input]
+    at = click(at, "tenant._submit")
+    assert declarations(session) == []
+    assert "tenant.planned_until" in [field.key for field in at.date_input]  # opened by itself
+    beside = [m.value for m in at.markdown if m.value.startswith(":red[")]
+    assert beside == [":red[拟居住至应晚于入住日期]"]
