@@ -84,6 +84,14 @@ class StreamlitClient:
         )
         self._rerun()
 
+    def fetch(self, url: str) -> str:
+        """GET `url` (absolute, or a path with its query) as a browser does; its text."""
+        parts = urlsplit(url)
+        page = f"{self.base}{parts.path or '/'}" + (f"?{parts.query}" if parts.query else "")
+        answer = self.http.get(page, timeout=self.timeout)
+        answer.raise_for_status()
+        return answer.text
+
     def close(self) -> None:
         if self.ws is not None:
             self.ws.close()
@@ -237,6 +245,10 @@ class StreamlitClient:
             self._apply(message)
         elif kind == "page_info_changed":
             self.query_string = message.page_info_changed.query_string
+        elif kind == "navigation" and message.navigation.page_script_hash:
+            # The page st.navigation ran: a page opened by its URL path (`page_name`) is named by
+            # its hash from now on, as the browser does; the session's own hash is the router's.
+            self.page_hash = message.navigation.page_script_hash
         elif kind == "script_finished":
             self._finish(message.script_finished)
 
