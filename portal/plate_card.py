@@ -97,7 +97,8 @@ def plate_card_html(plate: PlateView, *, token: str, lang: str) -> str:
 
 
 def _query(values: dict[str, str]) -> str:
-    return f"?{urlencode(values)}" if values else ""
+    """A query for an href, `&` written as `&amp;` as HTML wants it."""
+    return escape(f"?{urlencode(values)}") if values else ""
 
 
 def _language_switch(token: str, lang: str) -> str:
@@ -161,7 +162,7 @@ def _map_link(plate: PlateView, query: dict[str, str], t: Text) -> str:
     if plate.lon is None or plate.lat is None:
         return ""
     href = f"./{_query(query | {MAP_PARAM: '1'})}"
-    return f'<p><a class="map" href="{escape(href)}">{t("在地图上查看位置", "Show on a map")}</a></p>'
+    return f'<p><a class="map" href="{href}">{t("在地图上查看位置", "Show on a map")}</a></p>'
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from datetime import date
+from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -58,7 +59,7 @@ def _plate(*, rooms: int = 2, address: str = "麻涌大道 12号", lon: float | 
 def _links(html: str) -> dict[str, str]:
     """Each button's text → where it goes."""
     return {
-        text: href
+        text: unescape(href)
         for href, text in re.findall(r'<a role="button" class="[^"]+" href="([^"]+)">([^<]+)</a>', html)
     }
 
@@ -97,7 +98,7 @@ def test_a_long_list_of_rooms_is_folded_and_a_plate_without_position_has_no_map_
 def test_english_card_has_no_chinese_labels_but_the_places_names() -> None:
     html = plate_card_html(_plate(), token="T", lang="en")
     assert "I live here" in html and "Grid officer" in html and "我住在这里" not in html
-    assert '<a role="radio" aria-checked="true" href="./?p=T&lang=English">English</a>' in html
+    assert '<a role="radio" aria-checked="true" href="./?p=T&amp;lang=English">English</a>' in html
 
 
 @pytest.mark.parametrize(
