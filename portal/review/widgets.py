@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from portal.ui.i18n import current_lang, t
+from portal.ui.text import without_icon_codes
 from shared.core.clock import CHINA_TZ
 from shared.core.codes import label
 from shared.core.db import session_scope
@@ -162,7 +163,7 @@ def declared_list(detail: ReviewDetail) -> None:
 def _plain(text: str) -> str:
     """A declarant's text as literal Markdown (st.table reads its cells as Markdown): no link,
     emphasis, icon or formula of theirs."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\g<0>", text).replace("\n", " ")
+    return without_icon_codes(_MARKDOWN_SPECIAL.sub(r"\\\g<0>", text)).replace("\n", " ")
 
 
 def _shown(key: str, value: Any, rooms: dict[int, str]) -> str:

@@ -1,11 +1,25 @@
 """Typed text shown safely in Streamlit markdown, for the portal and the kiosk."""
 
-_MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|~$"})
+import re
+
+# `:` too: `:smile:` is an emoji and `:red[…]` a colour in Streamlit's Markdown.
+_MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|~$:"})
+
+
+# Streamlit draws `:material/home:` as an icon even with its colons escaped; a word joiner
+# (invisible, U+2060) after the first colon keeps a typed one as text.
+_ICON_CODE = re.compile(r"(?<=\\:)(?=material/)")
 
 
 def escape_markdown(text: object) -> str:
-    """Typed text shown in markdown stays text (a name with `*` or `[` is not formatting)."""
-    return str(text).translate(_MARKDOWN_SPECIALS)
+    """Typed text shown in markdown stays text (a name with `*` or `[` is not formatting, and
+    `:material/home:` is not an icon)."""
+    return without_icon_codes(str(text).translate(_MARKDOWN_SPECIALS))
+
+
+def without_icon_codes(escaped: str) -> str:
+    """Markdown whose colons are escaped (`\\:`), with no icon code left in it either."""
+    return _ICON_CODE.sub("\u2060", escaped)
 
 
 def markdown_table(rows: list[dict[str, object]]) -> str:
