@@ -24,29 +24,27 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from html import escape
-from pathlib import Path
 from urllib.parse import urlencode
 
-import streamlit
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from portal.static_assets import STATIC_DIR
 from portal.ui.browser_session import COOKIE_NAME
+from portal.ui.text import ROOMS_SHOWN_OPEN, phone_text
 from shared.core.availability import is_database_unavailable
 from shared.core.clock import local_today
 from shared.core.codes import label
 from shared.core.db import session_scope
-from shared.core.validate_phone import format_phone_national
 from shared.models import PlateKind
-from shared.places.links import MAP_PARAM, PLATE_PARAM, verify_plate_token
+from shared.places.links import MAP_PARAM, PLATE_PARAM
 from shared.places.plates import BuildingView, PlateLinkResult, PlateLinkStatus, PlateView, open_plate_link
 
 LANG_PARAM = "lang"
 ENGLISH = "English"  # the language switch writes `lang=English` (portal.ui.i18n)
 CARD_PARAMS = frozenset({PLATE_PARAM, LANG_PARAM})
-ROOMS_SHOWN_OPEN = 6  # as on the Streamlit page: a longer list is folded
 
 NO_BUILDINGS = ("此门牌下暂无楼栋记录。", "No building is recorded at this plate yet.")
 
@@ -154,8 +152,7 @@ def _phone_link(phone: str | None) -> str:
     """A number as people dial it, one tap to call."""
     if not phone:
         return ""
-    shown = format_phone_national(phone) if phone.startswith("+") else phone
-    return f'<a href="tel:{escape(re.sub(r"[^0-9+]", "", phone))}">{escape(shown)}</a>'
+    return f'<a href="tel:{escape(re.sub(r"[^0-9+]", "", phone))}">{escape(phone_text(phone))}</a>'
 
 
 def _map_link(plate: PlateView, query: dict[str, str], t: Text) -> str:
@@ -169,9 +166,8 @@ def _map_link(plate: PlateView, query: dict[str, str], t: Text) -> str:
 def _prefetch_streamlit() -> str:
     """Streamlit's own scripts, styles and font, fetched while the card is read (low priority,
     after the card is drawn), so the form opened from it starts from the browser's cache."""
-    index = Path(streamlit.__file__).parent / "static" / "index.html"
     try:
-        html = index.read_text(encoding="utf-8")
+        html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     except OSError:
         return ""
     files = dict.fromkeys(re.findall(r'(?:src|href)="\./(static/[^"]+\.(?:js|css|woff2))"', html))
@@ -239,9 +235,7 @@ async def plate_card_response(request: Request) -> HTMLResponse | None:
 
 
 def _open_plate_link(token: str) -> PlateLinkResult:
-    """What the link leads to; a link that does not verify costs no database read."""
-    if verify_plate_token(token) is None:
-        return PlateLinkResult(PlateLinkStatus.INVALID)
+    """What the link leads to (`open_plate_link` verifies it first: a forged one reads nothing)."""
     with session_scope() as session:
         return open_plate_link(session, token, today=local_today())
 

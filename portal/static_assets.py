@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gzip
 import mimetypes
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,8 +46,7 @@ def asset_paths() -> dict[str, Path]:
     }
 
 
-_loaded: dict[str, Asset] = {}
-_lock = threading.Lock()
+_loaded: dict[str, Asset] = {}  # two first requests of one file may both read it: same result
 
 
 def load_asset(url_path: str) -> Asset | None:
@@ -66,8 +64,7 @@ def load_asset(url_path: str) -> Asset | None:
     squeezable = media_type.startswith(COMPRESSED_TYPES)
     gzipped = gzip.compress(body, compresslevel=6, mtime=0) if squeezable else None
     asset = Asset(media_type, body, gzipped if gzipped is not None and len(gzipped) < len(body) else None)
-    with _lock:
-        _loaded[url_path] = asset
+    _loaded[url_path] = asset
     return asset
 
 

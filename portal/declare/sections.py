@@ -266,6 +266,6 @@ def _read_and_accept(form: DeclForm, field: str, heading: str, text: str, accept
     The text is drawn only while it is open: a page of hidden text slowed every field's step."""
     folded = st.expander(heading, key=form.key(ROOT.sub(field).sub("_text").key), on_change="rerun")
     with folded:
-        if folded.open is not False:  # None: the expander keeps no state (never here, but safe)
+        if folded.open:
             st.markdown(text)
     return tick_field(form, ROOT.sub(field), accept)

@@ -6,7 +6,7 @@ from typing import Any
 import streamlit as st
 
 from portal.ui.i18n import t
-from portal.ui.widgets import phone_text
+from portal.ui.text import phone_text
 from shared.core.codes import code_list, label
 from shared.core.db import session_scope
 from shared.core.errors import DomainError

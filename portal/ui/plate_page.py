@@ -7,8 +7,8 @@ import streamlit as st
 from portal.ui.i18n import current_lang, t
 from portal.ui.plate_refusal import receipt_button
 from portal.ui.rental_rating import staff_rental_box
-from portal.ui.text import markdown_table
-from portal.ui.widgets import mini_map, phone_text
+from portal.ui.text import ROOMS_SHOWN_OPEN, markdown_table, phone_text
+from portal.ui.widgets import mini_map
 from shared.core.codes import label
 from shared.models import PlateKind
 from shared.places.links import MAP_PARAM, plate_link_query
@@ -38,10 +38,6 @@ def may_see_resident_counts(plate: PlateView, *, is_staff: bool) -> bool:
     """Who lives how many to a room tells a stranger which rooms stand empty: only staff and the
     landlord (after his receipt check) see the counts; the public sees the rooms."""
     return is_staff or plate.code in st.session_state.get(LANDLORD_OF_KEY, set())
-
-
-# More rooms than this in a building are folded under an expander.
-ROOMS_SHOWN_OPEN = 6
 
 
 def show_buildings(plate: PlateView, *, with_counts: bool) -> None:

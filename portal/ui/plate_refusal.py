@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from portal.ui.i18n import t
-from portal.ui.widgets import phone_text
+from portal.ui.text import phone_text
 from shared.core.db import session_scope
 from shared.places.contacts import PlateContacts, contacts_of_link, contacts_of_plate
 from shared.places.links import plate_link_query

@@ -1,6 +1,13 @@
-"""Typed text shown safely in Streamlit markdown, for the portal and the kiosk."""
+"""Text as the portal and the kiosk show it: typed text kept literal in Streamlit's Markdown,
+rooms as a table, numbers as people dial them. Plain Python: the plate card (portal/plate_card.py),
+served outside Streamlit's script runs, uses it too."""
 
 import re
+
+from shared.core.validate_phone import format_phone_national
+
+# More rooms than this in a building are folded (the plate page and the plate card).
+ROOMS_SHOWN_OPEN = 6
 
 # `:` too: `:smile:` is an emoji and `:red[…]` a colour in Streamlit's Markdown.
 _MARKDOWN_SPECIALS = str.maketrans({c: f"\\{c}" for c in "\\`*_[]<>#|~$:"})
@@ -20,6 +27,13 @@ def escape_markdown(text: object) -> str:
 def without_icon_codes(escaped: str) -> str:
     """Markdown whose colons are escaped (`\\:`), with no icon code left in it either."""
     return _ICON_CODE.sub("\u2060", escaped)
+
+
+def phone_text(phone: str | None) -> str:
+    """A public contact number as people dial it (`0769 8822 1110`, `138 1234 5678`)."""
+    if not phone:
+        return ""
+    return format_phone_national(phone) if phone.startswith("+") else phone
 
 
 def markdown_table(rows: list[dict[str, object]]) -> str:

@@ -6,7 +6,6 @@ from streamlit_folium import st_folium
 from portal.maps.base import plate_map
 from portal.maps.town import basemap_around
 from portal.ui.i18n import current_lang, t
-from shared.core.validate_phone import format_phone_national
 
 
 def search_hint() -> None:
@@ -16,13 +15,6 @@ def search_hint() -> None:
         label=t("按地址查找门牌", "Find a plate by its address"),
         icon=":material/search:",
     )
-
-
-def phone_text(phone: str | None) -> str:
-    """A public contact number as people dial it (`0769 8822 1110`, `138 1234 5678`)."""
-    if not phone:
-        return ""
-    return format_phone_national(phone) if phone.startswith("+") else phone
 
 
 def mini_map(lon: float | None, lat: float | None, label: str, *, key: str, height: int) -> None:

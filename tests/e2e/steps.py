@@ -218,7 +218,8 @@ MAP_SWITCH = "在地图上查看位置"
 
 
 def show_plate_map(page: Page) -> None:
-    """The plate page draws its small map when asked: tap the switch under the page."""
+    """The small map is drawn when asked: tap 在地图上查看位置 (on the plate card a link to the
+    plate page with its map shown; on the plate page a switch)."""
     page.get_by_text(MAP_SWITCH, exact=True).click()
 
 

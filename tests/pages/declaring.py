@@ -41,14 +41,13 @@ def open_page(
 def widget(at: AppTest, key: str) -> Any:
     """The widget of `key`; one folded under a closed 更多信息 is unfolded first, as a person
     opens it to fill it in (AppTest cannot click an expander: its state is set instead)."""
-    if not _has_widget(at, key):
+    found = _find(at, key)
+    if found is None:
         _open_more_fields(at, key)
-    for kind in _WIDGET_KINDS:
-        try:
-            return getattr(at, kind)(key=key)
-        except KeyError:
-            continue
-    raise KeyError(f"no widget with key {key!r}")
+        found = _find(at, key)
+    if found is None:
+        raise KeyError(f"no widget with key {key!r}")
+    return found
 
 
 def _open_more_fields(at: AppTest, key: str, *, run: bool = True) -> None:
@@ -64,7 +63,7 @@ def _open_more_fields(at: AppTest, key: str, *, run: bool = True) -> None:
 
 def fill(at: AppTest, values: Mapping[str, Any]) -> AppTest:
     """Set each widget (by key) to its value; the caller runs the app."""
-    folded = [key for key in values if not _has_widget(at, key)]
+    folded = [key for key in values if _find(at, key) is None]
     for key in folded:  # opened first, in one run, so every value is then set at once
         _open_more_fields(at, key, run=False)
     if folded:
@@ -74,14 +73,14 @@ def fill(at: AppTest, values: Mapping[str, Any]) -> AppTest:
     return at
 
 
-def _has_widget(at: AppTest, key: str) -> bool:
+def _find(at: AppTest, key: str) -> Any | None:
+    """The widget of `key` as the page now shows it, or None."""
     for kind in _WIDGET_KINDS:
         try:
-            getattr(at, kind)(key=key)
-            return True
+            return getattr(at, kind)(key=key)
         except KeyError:
             continue
-    return False
+    return None
 
 
 def value_of(at: AppTest, key: str) -> Any:
