@@ -62,14 +62,18 @@ def declaration_page(page: FormPage) -> None:
 def _attempt(form: DeclForm) -> None:
     """From now on every message shows; a folded 更多信息 with one opens, so it shows beside its field."""
     form.attempt()
-    unfold_errors(form, check(form)[1])
+    errors = check(form)[1]
+    form.expect_messages(error.field for error in errors)  # room under each, drawn in this run
+    unfold_errors(form, errors)
 
 
 def _submit(page: FormPage, form: DeclForm) -> None:
     """The button, with every message in a summary above it once the user tried to submit. Not
     a fragment: a tap reruns the page, so every part draws (and keeps) its values afresh first,
     even one whose own rerun was cut short by the tap."""
-    summary = st.empty()
+    data, errors = check(form)  # every part has drawn (and kept) its values in this run
+    if errors and form.attempted:
+        st.error(form.summary(errors))
     clicked = st.button(
         t("提交申报", "Submit"),
         type="primary",
@@ -78,9 +82,6 @@ def _submit(page: FormPage, form: DeclForm) -> None:
         on_click=_attempt,  # before the parts draw: they show every message
         args=(form,),
     )
-    data, errors = check(form)
     if clicked and data is not None:
         assert form.checks is not None
         store_declaration(form, page.submit, plate_code=form.checks.plate_code, data=data)
-    if errors and form.attempted:
-        summary.error(form.summary(errors))

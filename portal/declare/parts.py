@@ -92,4 +92,6 @@ def _part(ns: str, owner: str, checks: Checks, name: str, render: Callable[[Decl
         save_changes(form, kind=checks.kind, plate_code=checks.plate_code)
         if form.attempted:
             st.rerun()  # the summary above the button follows the corrections
+    if form.slots_missing:  # a first message for a field: once more, with room under it
+        st.rerun(scope="fragment" if in_fragment_rerun() else "app")
     return raw

@@ -70,6 +70,7 @@ class DeclForm:
         self._slots: dict[str, tuple[str, Any]] = {}
         self._folded: dict[str, str] = {}  # path → key of the fields not drawn on this run
         self.folded = False  # inside a closed 更多信息 (`portal.declare.widgets.more_fields`)
+        self.slots_missing = False  # a message had no room under its field on this run (`slot`)
         if st.session_state.get(self.key("_owner")) != owner:
             self.reset()
             st.session_state[self.key("_owner")] = owner
@@ -172,8 +173,20 @@ class DeclForm:
             self.changed()
 
     def slot(self, where: Where) -> None:
-        """Room for the messages of `where.path`, right under its widget."""
-        self._slots[where.path] = (self.key(where.key), st.empty())
+        """Room for the messages of `where.path`, right under its widget. On a form in parts only
+        where a message showed before or is expected (`expect_messages`): every element on the
+        page costs each field's rerun in the phone's browser (issue 12), and most fields never
+        get a message. A message with no room yet asks for one more run (`slots_missing`)."""
+        needed = self.checks is None or where.path in self.requested or where.path in self._messaged()
+        self._slots[where.path] = (self.key(where.key), st.empty() if needed else None)
+
+    def _messaged(self) -> set[str]:
+        messaged: set[str] = self._state("_messaged", set())
+        return messaged
+
+    def expect_messages(self, paths: Iterable[str]) -> None:
+        """The next run draws room under these fields (a submission is about to show every message)."""
+        self._messaged().update(paths)
 
     def show_errors(self, errors: Sequence[FieldError]) -> list[FieldError]:
         """Each field's messages under it (once touched, or all after a submit attempt) and the
@@ -182,7 +195,10 @@ class DeclForm:
         touched = self._state("_touched", set())
         for path, (widget_key, holder) in self._slots.items():
             mine = [e.message(lang) for e in errors if e.field == path]
-            if mine and (self.attempted or widget_key in touched):
+            if mine and (self.attempted or widget_key in touched) and holder is None:
+                self.expect_messages([path])
+                self.slots_missing = True
+            elif mine and (self.attempted or widget_key in touched):
                 holder.markdown("  \n".join(f":red[{escape_markdown(m)}]" for m in mine))
             elif path in self.requested:
                 holder.markdown(f":orange[{t('工作人员请您核对此项', 'The officer asks you to check this')}]")

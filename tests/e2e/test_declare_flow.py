@@ -30,6 +30,7 @@ from tests.e2e.steps import (
     settle,
     submit_declaration,
     tenant_form,
+    type_into,
     wait_for_plate_page,
 )
 from tests.factories import make_id_number
@@ -112,3 +113,25 @@ def test_a_landlord_declares_two_tenants_with_the_inputs_counted(page: Page, por
     assert [t["person"]["name"] for t in tenants] == [
         f.value for f in fields if f.label == "姓名" and f.within
     ]
+
+
+def test_a_wrong_field_is_named_under_it_once_left_and_cleared_once_right(
+    page: Page, portal: RunningApp
+) -> None:
+    """The message of a field shows under it as the thumb leaves it (its room is drawn only then:
+    every element costs each rerun on a phone), and goes once the field is right."""
+    code, _ = plates_with_rooms(portal.database_url, limit=3)[2]
+    page.set_viewport_size(PHONE)
+    page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page)
+    page.get_by_role("button", name="我住在这里").click()
+    phone = page.get_by_label("联系电话", exact=True)
+    expect(phone).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    type_into(page, "联系电话", "12345")
+    settle(page)
+    message = page.get_by_text("电话号码无效")
+    expect(message).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    assert page.get_by_text("不能为空").count() == 0  # the fields not yet touched stay quiet
+    type_into(page, "联系电话", "138 0013 8000")
+    settle(page)
+    expect(message).to_have_count(0, timeout=PAGE_TIMEOUT_MS)

@@ -283,3 +283,16 @@ def test_a_refused_field_under_closed_more_fields_opens_it_with_the_message(
     assert "tenant.planned_until" in [field.key for field in at.date_input]  # opened by itself
     beside = [m.value for m in at.markdown if m.value.startswith(":red[")]
     assert beside == [":red[拟居住至应晚于入住日期]"]
+
+
+def test_a_fresh_form_keeps_no_room_for_messages_until_one_shows(plate: dict[str, Any]) -> None:
+    """Every element costs each field's rerun on a phone (issue 12): room for a message under a
+    field is drawn once the field has one, and the message shows at the first try."""
+    at = open_page("declare_tenant", plate_code=plate["code"])
+    assert not at.get("empty")
+    at.text_input(key="tenant.person.phone").input("12345").run()
+    [shown] = [m.value for m in at.markdown if m.value.startswith(":red[")]
+    assert "电话号码无效" in shown
+    at.text_input(key="tenant.person.phone").input("13800138000").run()
+    assert not [m for m in at.markdown if m.value.startswith(":red[")]
+    assert len(at.get("empty")) == 1  # room stays under the field that had a message, now empty
