@@ -42,7 +42,9 @@ def part(form: DeclForm, name: str, render: Callable[[DeclForm], Raw]) -> Raw:
     if checks is None:
         return render(form)
     result: Raw | None = _part(form.ns, form.owner, checks, name, render)
-    return result or {}
+    # A copy: the caller adds the other parts to what it gets, and the part's kept values (read
+    # by every later check, in Session State's order) must stay its own.
+    return dict(result or {})
 
 
 def in_fragment_rerun() -> bool:

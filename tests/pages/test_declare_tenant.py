@@ -296,3 +296,14 @@ def test_a_fresh_form_keeps_no_room_for_messages_until_one_shows(plate: dict[str
     at.text_input(key="tenant.person.phone").input("13800138000").run()
     assert not [m for m in at.markdown if m.value.startswith(":red[")]
     assert len(at.get("empty")) == 1  # room stays under the field that had a message, now empty
+
+
+def test_each_part_keeps_only_its_own_values(plate: dict[str, Any]) -> None:
+    """A field's rerun on a phone checks the whole form from what each part kept. The first part's
+    kept values once grew into the whole form of the page's first run (the page added the other
+    parts to the dict it got back), so a phone number left wrong could be checked as the empty
+    one of that run, and its message never showed."""
+    at = open_page("declare_tenant", plate_code=plate["code"])
+    kept = {key: at.session_state[key] for key in at.session_state if key.startswith("tenant._raw.")}
+    assert set(kept["tenant._raw.room"]) == {"room_id"}
+    assert set(kept["tenant._raw.person.phone"]) == {"person"}
