@@ -8,7 +8,7 @@ import streamlit as st
 
 from portal.ui.builtin_text import replace_builtin_text
 from portal.ui.i18n import language_switch, t
-from portal.ui.navigation import public_pages, staff_pages
+from portal.ui.navigation import menu_position, public_pages, staff_pages
 from portal.ui.outage import is_outage, remembered_staff, show_unavailable, unless_database_is_down
 from portal.ui.staff import current_staff
 from shared.core.migrate import upgrade_database
@@ -34,7 +34,8 @@ except Exception as error:
         raise
     # The navigation is still built, from the unchecked session: it keeps the page's URL.
     database_down, staff = True, remembered_staff()
-page = st.navigation({"": public_pages(), t("工作人员", "Staff"): staff_pages(staff)}, position="top")
+menu = {"": public_pages(), t("工作人员", "Staff"): staff_pages(staff)}
+page = st.navigation(menu, position=menu_position())
 if database_down:
     show_unavailable()
 with unless_database_is_down():

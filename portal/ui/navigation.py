@@ -6,6 +6,8 @@ place, and the page once signed in. Page paths are relative to portal/app.py, th
 """
 
 from functools import partial
+from typing import Literal
+from urllib.parse import urlsplit
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -82,6 +84,23 @@ def staff_pages(staff: StaffIdentity | None) -> list[StreamlitPage]:
     return pages
 
 
+# The declaration forms, by URL path: reached from a plate page (they need its ?p= link).
+FORM_PAGES = (
+    ("declare_tenant", "declare-tenant", ("居住登记", "Residence")),
+    ("declare_landlord", "declare-landlord", ("出租房屋登记", "Rental")),
+    ("declare_organisation", "declare-organisation", ("单位登记", "Organisation")),
+)
+
+
+def menu_position() -> Literal["top", "hidden"]:
+    """A form in progress shows no menu, as the government apps residents know: the way back to
+    the plate and the language stay on the page. It also spares every field's rerun on a phone
+    the menu's redrawing (issue 12). `st.context.url` names the page about to run, also when it
+    was reached by a link inside the app."""
+    path = urlsplit(st.context.url or "").path.rstrip("/")
+    return "hidden" if path.rsplit("/", 1)[-1] in {path for _, path, _ in FORM_PAGES} else "top"
+
+
 def public_pages() -> list[StreamlitPage]:
     """The plate page (the default: plate QR codes open it), search, receipt, and the forms."""
     return [
@@ -99,13 +118,8 @@ def public_pages() -> list[StreamlitPage]:
             icon=":material/receipt_long:",
             url_path="receipt",
         ),
-        # Reached from a plate page (they need its ?p= link), so not in the menu.
         *(
-            st.Page(f"app_pages/{name}.py", title=title, url_path=path, visibility="hidden")
-            for name, path, title in (
-                ("declare_tenant", "declare-tenant", t("居住登记", "Residence")),
-                ("declare_landlord", "declare-landlord", t("出租房屋登记", "Rental")),
-                ("declare_organisation", "declare-organisation", t("单位登记", "Organisation")),
-            )
+            st.Page(f"app_pages/{name}.py", title=t(*title), url_path=path, visibility="hidden")
+            for name, path, title in FORM_PAGES
         ),
     ]

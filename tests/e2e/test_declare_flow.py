@@ -135,3 +135,21 @@ def test_a_wrong_field_is_named_under_it_once_left_and_cleared_once_right(
     type_into(page, "联系电话", "138 0013 8000")
     settle(page)
     expect(message).to_have_count(0, timeout=PAGE_TIMEOUT_MS)
+
+
+def test_a_form_in_progress_shows_no_menu_only_the_way_back(page: Page, portal: RunningApp) -> None:
+    """As on the government apps residents know, a form shows no menu: the way back to the plate
+    and the language stay; every other page keeps its menu."""
+    code, _ = plate_with_rooms(portal.database_url)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{portal.url}/search")
+    menu = page.get_by_test_id("stSidebarNav")
+    expect(menu).to_have_count(1, timeout=PAGE_TIMEOUT_MS)
+    page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page)
+    page.get_by_role("button", name="我住在这里").click()
+    expect(page.get_by_label("姓名", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    settle(page)
+    expect(menu).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("麻涌大道|·"))).to_be_visible()
+    expect(page.get_by_role("radio", name="English")).to_be_visible()
