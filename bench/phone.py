@@ -46,7 +46,7 @@ from tests.e2e.steps import (
     wait_for_plate_page,
 )
 
-SESSIONS = 6  # the first is the warm-up
+SESSIONS = 11  # the first is the warm-up; ten more steady the medians (a field step is a few frames)
 TIMEOUT_MS = 120_000
 
 
