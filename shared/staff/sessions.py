@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from shared.core.crypto import blind_index
@@ -22,6 +22,9 @@ from shared.models.staff import StaffSession
 from shared.staff.auth import StaffIdentity, idle_timeout, load_identity, record_sign_out
 
 TICKET_TTL = timedelta(seconds=60)
+# How long an ended session's row is kept (`menpai purge`): the audit log keeps every sign-in and
+# sign-out for good; the row holds only hashes, kept a while to answer "why was I signed out".
+ENDED_KEPT = timedelta(days=30)
 TOKEN_BYTES = 32  # 256 bits: the cookie is the whole credential for half an hour
 
 _BY_TOKEN = select(StaffSession).where(StaffSession.token_key == bindparam("key"))
@@ -110,6 +113,20 @@ def is_session_ended(session: Session, *, token: str) -> bool:
     """True unless the token names a live session: its cookie may then be cleared by anyone."""
     row = session.scalars(_BY_TOKEN, {"key": _key(token, "staff-token")}).first()
     return row is None or row.ended_at is not None
+
+
+def purge_sessions(session: Session, *, now: datetime) -> int:
+    """`menpai purge`: a session idle past the timeout that nobody came back to is ended now (and
+    its idle sign-out audited, as a returning tab would have done); sessions ended more than
+    `ENDED_KEPT` ago are deleted. Returns how many were deleted."""
+    forgotten = select(StaffSession).where(
+        StaffSession.ended_at.is_(None), StaffSession.last_seen_at <= now - idle_timeout()
+    )
+    for row in session.scalars(forgotten).all():
+        identity = load_identity(session, user_id=row.user_id, even_disabled=True)
+        _end(session, row, identity, now=now, reason="idle")
+    result = session.execute(delete(StaffSession).where(StaffSession.ended_at <= now - ENDED_KEPT))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def touch_interval() -> timedelta:

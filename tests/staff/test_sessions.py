@@ -14,12 +14,14 @@ from shared.models.staff import StaffSession
 from shared.staff.accounts import create_user
 from shared.staff.auth import IDLE_MINUTES_VARIABLE, IDLE_TIMEOUT, StaffIdentity, idle_timeout
 from shared.staff.sessions import (
+    ENDED_KEPT,
     TICKET_TTL,
     check_session,
     end_session,
     exchange_ticket,
     is_session_ended,
     open_session,
+    purge_sessions,
     resume_session,
 )
 
@@ -136,3 +138,36 @@ def test_idle_timeout_can_be_shortened_for_a_test(monkeypatch: pytest.MonkeyPatc
     assert idle_timeout() == IDLE_TIMEOUT
     monkeypatch.setenv(IDLE_MINUTES_VARIABLE, "0.1")
     assert idle_timeout() == timedelta(seconds=6)
+
+
+def test_purge_deletes_sessions_ended_long_ago_and_keeps_the_rest(
+    session: Session, officer: StaffIdentity
+) -> None:
+    old_id, _ = signed_in(session, officer, now=NOW - ENDED_KEPT - timedelta(days=1))
+    end_session(session, session_id=old_id, now=NOW - ENDED_KEPT - timedelta(hours=1), reason="user")
+    recent_id, _ = signed_in(session, officer, now=NOW - timedelta(days=3))
+    end_session(session, session_id=recent_id, now=NOW - timedelta(days=3), reason="user")
+    _, live_token = signed_in(session, officer, now=NOW - timedelta(minutes=5))
+    session.commit()
+    assert purge_sessions(session, now=NOW) == 1
+    session.commit()
+    assert session.get(StaffSession, old_id) is None
+    assert session.get(StaffSession, recent_id) is not None  # "why was I signed out" stays answerable
+    assert resume_session(session, token=live_token, now=NOW).identity == officer  # nobody is signed out
+
+
+def test_purge_ends_a_forgotten_session_as_idle_and_audits_it(
+    session: Session, officer: StaffIdentity
+) -> None:
+    """A tab closed and never reopened: the session is ended (as a returning tab would) and its
+    sign-out audited, then deleted once it has been ended long enough."""
+    forgotten_id, token = signed_in(session, officer, now=NOW - idle_timeout() - timedelta(minutes=1))
+    assert purge_sessions(session, now=NOW) == 0
+    session.commit()
+    assert resume_session(session, token=token, now=NOW).ended == "idle"
+    assert session.scalars(select(AuditLog.detail).where(AuditLog.action == "logout")).all() == [
+        {"reason": "idle"}
+    ]
+    assert purge_sessions(session, now=NOW + ENDED_KEPT) == 1
+    session.commit()
+    assert session.get(StaffSession, forgotten_id) is None
