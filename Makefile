@@ -20,7 +20,7 @@ install: $(VENV)/.installed
 # scripts/foreground gives the apps the terminal, so Ctrl-C stops them (exit 0) and not make.
 run: install
 	$(BIN)/menpai init
-	$(BIN)/menpai demo --scale $(DEMO_SCALE) --if-empty
+	$(BIN)/menpai demo --scale $(DEMO_SCALE) --if-empty --sample-declarations
 	$(BIN)/python scripts/foreground ./scripts/run-apps
 
 ## shell: an interactive bash with .venv activated, where `menpai …` works as the README writes it

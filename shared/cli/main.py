@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="相同种子生成相同小镇（默认 2026）/ same seed, same town (default 2026)",
     )
     demo.add_argument(
+        "--sample-declarations",
+        action="store_true",
+        help="另在麻一村提交几份待审申报（租客、房东、单位），审核队列不为空 / also submit a few pending "
+        "declarations in 麻一村 (tenants, landlords, an organisation), so the review queue is not empty",
+    )
+    demo.add_argument(
         "--if-empty",
         action="store_true",
         help="数据库已有数据时什么也不做（退出码 0）/ do nothing (exit 0) when the database holds data",
@@ -198,6 +204,15 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         finally:
             bars.close()
         session.commit()
+        if args.sample_declarations:
+            from shared.core.clock import utcnow
+            from shared.demo.declarations import add_sample_declarations
+            from shared.demo.town import OFFICER_VILLAGE
+
+            village = OFFICER_VILLAGE
+            made = add_sample_declarations(session, village_name=village, seed=args.seed, now=utcnow())
+            session.commit()
+            print(f"待审申报 pending declarations: {made}（{village}）")
         print(f"演示数据已生成 demo town built (scale {args.scale}, seed {args.seed}) in {url_of(engine)}")
         _print_counts(session)
         _print_accounts(session)
