@@ -47,11 +47,12 @@ def add_sample_declarations(session: Session, *, village_name: str, seed: int, n
     rng = random.Random(f"{seed}-declarations")
     numbers = Numbers(rng)
     today = local_today(now)
-    rooms = _rooms_by_plate(session, village_name)
+    rooms, letting = _rooms_by_plate(session, village_name)
     plates = sorted(rooms)
     if not plates:
         return 0
     rng.shuffle(plates)
+    plates.sort(key=lambda code: code not in letting)  # plates with let rooms first, shuffled
     # A plate each while there are enough; a small village's plates take several (a building
     # with many tenants is what a queue looks like anyway).
     plates = [plates[i % len(plates)] for i in range(TENANTS + RENTALS + 1)]
@@ -118,10 +119,11 @@ def add_sample_declarations(session: Session, *, village_name: str, seed: int, n
     return made + 1
 
 
-def _rooms_by_plate(session: Session, village_name: str) -> dict[str, list[int]]:
-    """Active rooms of the village's active plates of one building each, by plate code."""
+def _rooms_by_plate(session: Session, village_name: str) -> tuple[dict[str, list[int]], set[str]]:
+    """Active rooms of the village's active plates of one building each, by plate code, rooms
+    registered as let first; and the plates that have such a room."""
     rows = session.execute(
-        select(DoorPlate.code, Building.id, Room.id)
+        select(DoorPlate.code, Building.id, Room.id, Room.is_rental)
         .join(Street, Street.id == DoorPlate.street_id)
         .join(Village, Village.code == Street.village_code)
         .join(Building, Building.plate_code == DoorPlate.code)
@@ -135,11 +137,14 @@ def _rooms_by_plate(session: Session, village_name: str) -> dict[str, list[int]]
         .order_by(DoorPlate.code, Room.id)
     ).all()
     buildings: dict[str, set[int]] = {}
-    rooms: dict[str, list[int]] = {}
-    for plate_code, building_id, room_id in rows:
+    rooms: dict[str, list[tuple[bool, int]]] = {}
+    for plate_code, building_id, room_id, is_rental in rows:
         buildings.setdefault(plate_code, set()).add(building_id)
-        rooms.setdefault(plate_code, []).append(room_id)
-    return {code: ids for code, ids in rooms.items() if len(buildings[code]) == 1}
+        rooms.setdefault(plate_code, []).append((not is_rental, room_id))
+    # Rooms registered as let first: tenants live there (a let room not registered is a finding).
+    single = {code: sorted(ids) for code, ids in rooms.items() if len(buildings[code]) == 1}
+    letting = {code for code, ids in single.items() if not ids[0][0]}
+    return {code: [room_id for _, room_id in ids] for code, ids in single.items()}, letting
 
 
 def _birth(rng: random.Random, today: date, *, youngest: int, oldest: int) -> date:
