@@ -91,14 +91,16 @@ FORM_PAGES = (
     ("declare_organisation", "declare-organisation", ("单位登记", "Organisation")),
 )
 
+FORM_PATHS = frozenset(path for _, path, _ in FORM_PAGES)
+
 
 def menu_position() -> Literal["top", "hidden"]:
     """A form in progress shows no menu, as the government apps residents know: the way back to
     the plate and the language stay on the page. It also spares every field's rerun on a phone
     the menu's redrawing (issue 12). `st.context.url` names the page about to run, also when it
     was reached by a link inside the app."""
-    path = urlsplit(st.context.url or "").path.rstrip("/")
-    return "hidden" if path.rsplit("/", 1)[-1] in {path for _, path, _ in FORM_PAGES} else "top"
+    page = urlsplit(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+    return "hidden" if page in FORM_PATHS else "top"
 
 
 def public_pages() -> list[StreamlitPage]:

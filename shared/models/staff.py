@@ -48,7 +48,9 @@ class StaffSession(Base):
     signed in. The browser holds only a random token in an HttpOnly cookie; the row holds its
     keyed hash (`token_key`), never the token. Before the cookie is set, the sign-in page holds a
     one-time ticket (`ticket_key`, a minute to use) that the cookie route exchanges for the token.
-    Sessions are ended (sign-out, idle timeout, disabled account), not deleted.
+    Sessions are ended (sign-out, idle timeout, disabled account); `menpai purge` deletes a row
+    30 days after its end, unlike other records: the audit log keeps every sign-in and sign-out,
+    and the row holds only hashes of credentials.
     """
 
     __tablename__ = "staff_sessions"

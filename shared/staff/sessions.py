@@ -116,15 +116,22 @@ def is_session_ended(session: Session, *, token: str) -> bool:
 
 
 def purge_sessions(session: Session, *, now: datetime) -> int:
-    """`menpai purge`: a session idle past the timeout that nobody came back to is ended now (and
-    its idle sign-out audited, as a returning tab would have done); sessions ended more than
-    `ENDED_KEPT` ago are deleted. Returns how many were deleted."""
+    """`menpai purge`: a session idle past the timeout that nobody came back to is ended as a
+    returning tab would have ended it (`idle` when its timeout ran out, audited then; `disabled`
+    for an account disabled meanwhile); sessions ended more than `ENDED_KEPT` ago are deleted.
+    Returns how many were deleted. The idle timeout is read as the portal reads it: cron must run
+    with the portal's MENPAI_STAFF_IDLE_MINUTES when that is set (only tests set it)."""
+    timeout = idle_timeout()
     forgotten = select(StaffSession).where(
-        StaffSession.ended_at.is_(None), StaffSession.last_seen_at <= now - idle_timeout()
+        StaffSession.ended_at.is_(None), StaffSession.last_seen_at <= now - timeout
     )
     for row in session.scalars(forgotten).all():
-        identity = load_identity(session, user_id=row.user_id, even_disabled=True)
-        _end(session, row, identity, now=now, reason="idle")
+        identity = load_identity(session, user_id=row.user_id)
+        if identity is None:
+            gone = load_identity(session, user_id=row.user_id, even_disabled=True)
+            _end(session, row, gone, now=now, reason="disabled")
+        else:
+            _end(session, row, identity, now=row.last_seen_at + timeout, reason="idle")
     result = session.execute(delete(StaffSession).where(StaffSession.ended_at <= now - ENDED_KEPT))
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -171,3 +171,30 @@ def test_purge_ends_a_forgotten_session_as_idle_and_audits_it(
     assert purge_sessions(session, now=NOW + ENDED_KEPT) == 1
     session.commit()
     assert session.get(StaffSession, forgotten_id) is None
+
+
+def test_purge_ends_a_forgotten_session_of_a_disabled_account_as_disabled(
+    session: Session, officer: StaffIdentity
+) -> None:
+    _, token = signed_in(session, officer, now=NOW - idle_timeout() - timedelta(hours=1))
+    user = session.get(User, officer.user_id)
+    assert user is not None
+    user.is_active = False
+    session.commit()
+    purge_sessions(session, now=NOW)
+    session.commit()
+    assert resume_session(session, token=token, now=NOW).ended == "disabled"
+    assert session.scalars(select(AuditLog.detail).where(AuditLog.action == "logout")).all() == [
+        {"reason": "disabled"}
+    ]
+
+
+def test_purge_dates_an_idle_end_when_the_timeout_ran_out(session: Session, officer: StaffIdentity) -> None:
+    """Not when purge noticed: the row is kept 30 days from the real end, and the audit says when."""
+    last_seen = NOW - timedelta(days=3)
+    session_id, _ = signed_in(session, officer, now=last_seen)
+    purge_sessions(session, now=NOW)
+    session.commit()
+    row = session.get(StaffSession, session_id)
+    assert row is not None and row.ended_at == last_seen + idle_timeout()
+    assert purge_sessions(session, now=last_seen + idle_timeout() + ENDED_KEPT) == 1
