@@ -45,6 +45,15 @@ def session_cookie(context: BrowserContext) -> dict[str, object]:
     raise AssertionError("no staff session cookie")
 
 
+def no_session_cookie(context: BrowserContext) -> None:
+    """Until the browser no longer holds the staff session cookie (cleared by a trip through a route)."""
+    deadline = time.monotonic() + PAGE_TIMEOUT_MS / 1000
+    while any(c["name"] == COOKIE_NAME for c in context.cookies()):
+        if time.monotonic() > deadline:
+            raise AssertionError("the staff session cookie is still there")
+        time.sleep(0.2)
+
+
 def test_reload_typed_url_and_new_tab_keep_the_session(page: Page, portal: RunningApp) -> None:
     sign_in_on_the_staff_page(page, portal.url)
     cookie = session_cookie(page.context)
@@ -77,6 +86,10 @@ def test_cookie_of_an_ended_session_opens_nothing(page: Page, portal: RunningApp
     sign_in_on_the_staff_page(page, portal.url)
     copied = session_cookie(page.context)
     page.get_by_role("button", name="退出登录").click()
+    # Signed out, the page goes through the route that clears the cookie and comes back: only
+    # then is the typed URL below the user's next step (before, it raced that trip).
+    no_session_cookie(page.context)
+    page.wait_for_url(f"{portal.url}/staff", wait_until="load", timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     page.context.add_cookies([{k: v for k, v in copied.items() if k != "partitionKey"}])  # type: ignore[list-item]
     page.goto(f"{portal.url}/review")
