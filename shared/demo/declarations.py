@@ -11,7 +11,6 @@ the town without them and count their own declarations.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -36,12 +35,6 @@ MOVED_IN_DAYS_AGO = (1, 0, 12, 2, 30, 1)
 LEASE_STARTED_DAYS_AGO = (2, 60)
 
 
-@dataclass(frozen=True)
-class _Room:
-    plate_code: str
-    room_id: int
-
-
 def add_sample_declarations(session: Session, *, village_name: str, seed: int, now: datetime) -> int:
     """Declare in `village_name` as residents and landlords would; returns how many. Flushes."""
     rng = random.Random(f"{seed}-declarations")
@@ -56,11 +49,9 @@ def add_sample_declarations(session: Session, *, village_name: str, seed: int, n
     # A plate each while there are enough; a small village's plates take several (a building
     # with many tenants is what a queue looks like anyway).
     plates = [plates[i % len(plates)] for i in range(TENANTS + RENTALS + 1)]
-    made = 0
     for serial, plate_code in enumerate(plates[:TENANTS]):
-        room = _Room(plate_code, rooms[plate_code][0])
         raw = {
-            "room_id": room.room_id,
+            "room_id": rooms[plate_code][0],
             "person": _person(rng, numbers, today),
             "family": [_child(rng, numbers, today)] if serial % 3 == 0 else [],
             "reason": REASON_WORK,
@@ -73,7 +64,6 @@ def add_sample_declarations(session: Session, *, village_name: str, seed: int, n
         submit_residence(
             session, plate_code=plate_code, data=data, idempotency_key=f"demo-{seed}-r{serial}", now=now
         )
-        made += 1
     for serial, plate_code in enumerate(plates[TENANTS : TENANTS + RENTALS]):
         let = rooms[plate_code][:2]
         start = today - timedelta(days=LEASE_STARTED_DAYS_AGO[serial % len(LEASE_STARTED_DAYS_AGO)])
@@ -98,7 +88,6 @@ def add_sample_declarations(session: Session, *, village_name: str, seed: int, n
         submit_rental(
             session, plate_code=plate_code, data=rental, idempotency_key=f"demo-{seed}-l{serial}", now=now
         )
-        made += 1
     plate_code = plates[TENANTS + RENTALS]
     manager = _declarant(rng, numbers, today, local=True)
     raw = {
@@ -116,7 +105,7 @@ def add_sample_declarations(session: Session, *, village_name: str, seed: int, n
     submit_organisation(
         session, plate_code=plate_code, data=organisation, idempotency_key=f"demo-{seed}-o", now=now
     )
-    return made + 1
+    return len(plates)
 
 
 def _rooms_by_plate(session: Session, village_name: str) -> tuple[dict[str, list[int]], set[str]]:
