@@ -195,10 +195,11 @@ class DeclForm:
         touched = self._state("_touched", set())
         for path, (widget_key, holder) in self._slots.items():
             mine = [e.message(lang) for e in errors if e.field == path]
-            if mine and (self.attempted or widget_key in touched) and holder is None:
+            shown = mine and (self.attempted or widget_key in touched)
+            if shown and holder is None:
                 self.expect_messages([path])
                 self.slots_missing = True
-            elif mine and (self.attempted or widget_key in touched):
+            elif shown:
                 holder.markdown("  \n".join(f":red[{escape_markdown(m)}]" for m in mine))
             elif path in self.requested:
                 holder.markdown(f":orange[{t('工作人员请您核对此项', 'The officer asks you to check this')}]")
