@@ -36,21 +36,25 @@ def sign_in_on_the_staff_page(page: Page, url: str, username: str = "officer") -
 
 def session_cookie(context: BrowserContext) -> dict[str, object]:
     """The staff session cookie once the browser holds it (set by a trip through a route)."""
-    deadline = time.monotonic() + PAGE_TIMEOUT_MS / 1000
-    while time.monotonic() < deadline:
-        found = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
-        if found:
-            return dict(found[0])
-        time.sleep(0.2)
-    raise AssertionError("no staff session cookie")
+    cookie = _until_cookie(context, held=True)
+    assert cookie is not None
+    return cookie
 
 
 def no_session_cookie(context: BrowserContext) -> None:
     """Until the browser no longer holds the staff session cookie (cleared by a trip through a route)."""
+    _until_cookie(context, held=False)
+
+
+def _until_cookie(context: BrowserContext, *, held: bool) -> dict[str, object] | None:
+    """Until the browser holds the staff session cookie, or no longer does; the cookie if held."""
     deadline = time.monotonic() + PAGE_TIMEOUT_MS / 1000
-    while any(c["name"] == COOKIE_NAME for c in context.cookies()):
+    while True:
+        found = [c for c in context.cookies() if c["name"] == COOKIE_NAME]
+        if bool(found) == held:
+            return dict(found[0]) if found else None
         if time.monotonic() > deadline:
-            raise AssertionError("the staff session cookie is still there")
+            raise AssertionError("no staff session cookie" if held else "the staff session cookie stays")
         time.sleep(0.2)
 
 
