@@ -46,7 +46,8 @@ def declaration_page(page: FormPage) -> None:
     if form.receipt:
         show_declared(form)
         st.stop()
-    st.header(t(*page.heading))
+    # Headings name their anchor: else the browser works one out from the text at every redraw.
+    st.header(t(*page.heading), anchor="form")
     st.caption(f"麻涌镇 {plate.address}")
     if page.needs_rooms:
         require_rooms(plate)

@@ -17,13 +17,13 @@ from portal.declare.state import DeclForm, Where
 from portal.declare.tenant_upload import tenant_upload
 from portal.declare.texts import pledge, privacy_notice
 from portal.declare.widgets import (
-    FORM_CSS,
     code_field,
     count_field,
     date_field,
     default,
     more_fields,
     required_fields,
+    required_marks,
     room_field,
     room_labels,
     rooms_field,
@@ -43,16 +43,17 @@ _YEARS_AHEAD = timedelta(days=3660)
 
 def residence_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[str, Any]:
     """我住在这里: the room, the person, the stay, the family, the privacy notice; each a part."""
-    st.html(FORM_CSS)
     rooms = room_labels(plate)
     raw = part(form, "room", lambda f: _room(f, rooms))
-    st.subheader(t("本人信息", "About you"))
+    # Named anchors: else the browser works one out from the text at every redraw (issue 12).
+    st.subheader(t("本人信息", "About you"), anchor="about-you")
     raw.update(own_person_parts(form, today=today))
-    st.subheader(t("居住情况", "Your stay"))
+    st.subheader(t("居住情况", "Your stay"), anchor="stay")
     raw.update(part(form, "stay", lambda f: stay_fields(f, today)))
-    st.subheader(t("随行人员（含子女）", "Family living with you (children too)"))
+    st.subheader(t("随行人员（含子女）", "Family living with you (children too)"), anchor="family")
     raw.update(part(form, "family", lambda f: {"family": family_fields(f, today)}))
     raw.update(part(form, "privacy", _privacy))
+    required_marks(form)
     return complete_residence(raw)
 
 
@@ -113,14 +114,14 @@ def rental_section(
     """我是房东: who lets, which rooms, the lease, the tenants (typed or uploaded), the pledge.
     `kept` are tenants already declared that have no block (a long list): an upload replaces them."""
     rooms = room_labels(plate)
-    st.html(FORM_CSS)
-    st.subheader(t("房东/管理人", "Landlord or manager"))
+    st.subheader(t("房东/管理人", "Landlord or manager"), anchor="landlord")
     raw = part(form, "landlord", lambda f: {"landlord": declarant_fields(f, ROOT.sub("landlord"))})
-    st.subheader(t("出租情况", "The rental"))
+    st.subheader(t("出租情况", "The rental"), anchor="rental")
     raw.update(part(form, "rental", lambda f: _rental(f, rooms, today)))
-    st.subheader(t("租客", "Tenants"))
+    st.subheader(t("租客", "Tenants"), anchor="tenants")
     raw.update(part(form, "tenants", lambda f: _tenants(f, plate, rooms, today, kept, correcting)))
     raw.update(part(form, "pledge", _pledge))
+    required_marks(form)
     return complete_rental(raw)
 
 
@@ -229,11 +230,11 @@ def _earliest_move_in(tenants: Sequence[Any]) -> date | None:
 
 def organisation_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[str, Any]:
     """实有单位: the organisation at this address and who declares it."""
-    st.html(FORM_CSS)
     rooms = room_labels(plate)
     raw = part(form, "organisation", lambda f: _organisation(f, rooms))
-    st.subheader(t("申报人", "Who declares"))
+    st.subheader(t("申报人", "Who declares"), anchor="declarant")
     raw.update(part(form, "declarant", lambda f: {"declarant": declarant_fields(f, ROOT.sub("declarant"))}))
+    required_marks(form)
     return raw
 
 

@@ -109,6 +109,17 @@ class DeclForm:
         """A 更多信息 expander and the fields under it (kept across runs and parts)."""
         self._state("_folders", {})[expander_key] = frozenset(paths)
 
+    def note_required(self, group: str, paths: set[str]) -> None:
+        """Fields a declarant must give (`portal.declare.widgets.required_fields`), by group, kept
+        across runs and parts; a folded field has no label to mark."""
+        drawn = frozenset(self._slots[path][0] for path in paths if path in self._slots)
+        self._state("_required", {})[group] = drawn
+
+    def required_keys(self) -> set[str]:
+        """The widget keys of every required field noted so far."""
+        groups: dict[str, frozenset[str]] = st.session_state.get(self.key("_required"), {})
+        return set().union(*groups.values())
+
     def folders(self) -> dict[str, frozenset[str]]:
         return dict(st.session_state.get(self.key("_folders"), {}))
 

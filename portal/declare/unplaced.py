@@ -13,7 +13,7 @@ from portal.declare.state import DeclForm, Where
 from portal.declare.submit import checked_submission, show_receipt
 from portal.declare.texts import privacy_notice
 from portal.declare.widgets import (
-    FORM_CSS,
+    required_marks,
     tick_field,
 )
 from portal.ui.i18n import current_lang, t
@@ -140,7 +140,6 @@ def _declare_step(typed: TypedAddress, village_name: str) -> None:
         args=(DECLARING,),
     )
     today = local_today()
-    st.html(FORM_CSS)
     st.subheader(t("本人信息", "About you"))
     raw: dict[str, Any] = {"person": person_fields(form, ROOT.sub("person"), today=today)}
     st.subheader(t("居住情况", "Your stay"))
@@ -151,6 +150,7 @@ def _declare_step(typed: TypedAddress, village_name: str) -> None:
         st.markdown(privacy_notice())
     accept = t("我已阅读并同意个人信息告知", "I have read and accept the privacy notice")
     raw["privacy_accepted"] = tick_field(form, ROOT.sub("privacy_accepted"), accept)
+    required_marks(form)
     data = checked_submission(
         form, validate_unplaced_residence, raw, today=today, title=t("提交申报", "Submit")
     )

@@ -29,11 +29,8 @@ EARLIEST_DATE = date(1950, 1, 1)
 # Typed values outlive a trip to another page (a phone's back button) and are there on return.
 PERSIST: Literal["session"] = "session"
 MORE = "_more"  # the key part of a 更多信息 expander: `<form>.<group>._more`
-# Fields inside a container with this key part get a red * after their label (see FORM_CSS).
-REQUIRED = "required"
-FORM_CSS = """<style>
-[class*="-required-"] [data-testid="stWidgetLabel"] p::after { content: " *"; color: #d33; }
-</style>"""
+_MARKED_LABEL = '[data-testid="stWidgetLabel"] p::after'
+_MARK = 'content: " *"; color: #d33;'
 
 
 def field_title(where: Where, title: str | None = None) -> str:
@@ -42,9 +39,27 @@ def field_title(where: Where, title: str | None = None) -> str:
 
 @contextmanager
 def required_fields(form: DeclForm, where: Where) -> Iterator[None]:
-    """The fields a declarant must give, marked with *; everything optional is folded."""
-    with st.container(key=re.sub(r"[^A-Za-z0-9_-]", "-", f"{form.ns}-{REQUIRED}-{where.key or 'top'}")):
-        yield
+    """The fields a declarant must give, marked with * (`required_marks`); everything optional
+    is folded. No container of their own: each element on the page costs every field's rerun in
+    the phone's browser, and a container is one more, sent again with every rerun of its part."""
+    before = set(form.field_paths())
+    yield
+    form.note_required(where.key, set(form.field_paths()) - before)
+
+
+def required_marks(form: DeclForm) -> None:
+    """A red * after the label of every required field of the form, by the class Streamlit gives
+    a keyed widget (`st-key-` and its key, other characters as `-`). Drawn after the form: its
+    parts have noted their fields by then, and a part's rerun leaves it standing."""
+    keys = sorted(form.required_keys())
+    if keys:
+        labels = ", ".join(f".{widget_class(key)} {_MARKED_LABEL}" for key in keys)
+        st.html(f"<style>{labels} {{ {_MARK} }}</style>")
+
+
+def widget_class(key: str) -> str:
+    """The class Streamlit's frontend gives the element of a widget with this key."""
+    return "st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key.strip())
 
 
 @contextmanager

@@ -153,3 +153,37 @@ def test_a_form_in_progress_shows_no_menu_only_the_way_back(page: Page, portal: 
     expect(menu).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile("麻涌大道|·"))).to_be_visible()
     expect(page.get_by_role("radio", name="English")).to_be_visible()
+
+
+# What a label shows after it: " *" on a required field (the mark is drawn by CSS, see
+# portal.declare.widgets.required_marks), "none" on any other.
+LABEL_MARKS = """() => Object.fromEntries(
+  [...document.querySelectorAll('[data-testid="stWidgetLabel"] p')].map(
+    (p) => [p.innerText.trim(), getComputedStyle(p, '::after').content]))"""
+
+
+def test_required_fields_are_marked_and_stay_marked_as_the_form_is_filled(
+    page: Page, portal: RunningApp
+) -> None:
+    """Issue 12: required fields carry a red *; the optional ones, folded under 更多信息, none.
+    A field's own rerun redraws only its part: the marks stay."""
+    code, _ = plates_with_rooms(portal.database_url, limit=4)[3]
+    page.set_viewport_size(PHONE)
+    page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page)
+    page.get_by_role("button", name="我住在这里").click()
+    expect(page.get_by_label("姓名", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    settle(page)
+    required = ["房间", "姓名", "证件类型", "证件号码", "民族", "联系电话", "居住事由", "入住日期"]
+    marks = page.evaluate(LABEL_MARKS)
+    assert {label: marks.get(label) for label in required} == dict.fromkeys(required, '" *"')
+    assert marks[CONSENT] == "none"
+
+    type_into(page, "姓名", "王伟")
+    settle(page)
+    page.get_by_text("更多信息（可不填）").last.click()  # the stay's: 住所类型, 拟居住至
+    expect(page.get_by_label("住所类型", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    settle(page)
+    marks = page.evaluate(LABEL_MARKS)
+    assert {label: marks.get(label) for label in required} == dict.fromkeys(required, '" *"')
+    assert (marks["住所类型"], marks["拟居住至"]) == ("none", "none")
