@@ -42,13 +42,12 @@ def declaration_page(page: FormPage) -> None:
     today = local_today()
     checks = Checks(page.kind, plate.code, page.validate, today, page.complete)
     form = DeclForm(page.kind, owner=plate.code, checks=checks)
-    back_to_plate(plate)
+    back_to_plate(plate)  # names the address: the form repeats it nowhere else
     if form.receipt:
         show_declared(form)
         st.stop()
     # Headings name their anchor: else the browser works one out from the text at every redraw.
     st.header(t(*page.heading), anchor="form")
-    st.caption(f"麻涌镇 {plate.address}")
     if page.needs_rooms:
         require_rooms(plate)
     restore_draft(form, kind=page.kind, plate_code=plate.code)

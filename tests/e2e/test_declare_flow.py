@@ -16,6 +16,7 @@ from shared.declarations.store import payload_of
 from shared.models import Declaration, DeclarationKind, FormDraft
 from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
+from tests.e2e.reruns import watch_reruns
 from tests.e2e.steps import (
     CONSENT,
     FILL,
@@ -168,6 +169,7 @@ def test_required_fields_are_marked_and_stay_marked_as_the_form_is_filled(
     """Issue 12: required fields carry a red *; the optional ones, folded under 更多信息, none.
     A field's own rerun redraws only its part: the marks stay."""
     code, _ = plates_with_rooms(portal.database_url, limit=4)[3]
+    watch_reruns(page.context)  # settled means the form's first run is over: the marks come last
     page.set_viewport_size(PHONE)
     page.goto(plate_link(code, portal_url=portal.url))
     wait_for_plate_page(page)
