@@ -80,9 +80,21 @@ def name_field(form: DeclForm, where: Where) -> str:
 
 def identity_fields(form: DeclForm, where: Where, *, today: date) -> tuple[dict[str, Any], IdCheck | None]:
     """The document and what its number says, or the fields it does not say."""
-    raw: dict[str, Any] = {"id_type": code_field(form, where.sub("id_type"), "id_type", default=ID_RESIDENT)}
+    raw = document_field(form, where)
     id_type = raw["id_type"] or ID_RESIDENT
-    raw["id_number"] = text_field(form, where.sub("id_number"), max_chars=30)
+    number, facts = number_fields(form, where, id_type, today=today)
+    return {**raw, **number, **ethnicity_field(form, where, id_type)}, facts
+
+
+def document_field(form: DeclForm, where: Where) -> dict[str, Any]:
+    return {"id_type": code_field(form, where.sub("id_type"), "id_type", default=ID_RESIDENT)}
+
+
+def number_fields(
+    form: DeclForm, where: Where, id_type: str, *, today: date
+) -> tuple[dict[str, Any], IdCheck | None]:
+    """The number and what it says, or the fields it does not say; a foreigner's nationality."""
+    raw: dict[str, Any] = {"id_number": text_field(form, where.sub("id_number"), max_chars=30)}
     facts = id_facts(id_type, raw["id_number"], today)
     if facts is not None:
         _show_facts(facts)
@@ -100,10 +112,15 @@ def identity_fields(form: DeclForm, where: Where, *, today: date) -> tuple[dict[
             raw["visa_expiry"] = date_field(
                 form, where.sub("visa_expiry"), latest=today + timedelta(days=3660)
             )
-    elif id_type == ID_RESIDENT:
-        default(form, where.sub("ethnicity"), HAN)
-        raw["ethnicity"] = code_field(form, where.sub("ethnicity"), "ethnicity")
     return raw, facts
+
+
+def ethnicity_field(form: DeclForm, where: Where, id_type: str) -> dict[str, Any]:
+    """民族, asked with a resident card (preselected 汉族); another document has it under 更多信息."""
+    if id_type != ID_RESIDENT:
+        return {}
+    default(form, where.sub("ethnicity"), HAN)
+    return {"ethnicity": code_field(form, where.sub("ethnicity"), "ethnicity")}
 
 
 def phone_field(form: DeclForm, where: Where) -> str:
@@ -111,11 +128,6 @@ def phone_field(form: DeclForm, where: Where) -> str:
         form, where.sub("phone"), max_chars=24, kind="phone", placeholder="138 0013 8000",
         help=t("未满18周岁可不填", "Minors under 18 may leave it empty"),
     )  # fmt: skip
-
-
-def more_kind(id_type: str) -> str:
-    """What 更多信息 asks depends only on this: no 户籍 for a foreigner, 民族 there unless asked above."""
-    return "foreign" if id_type in FOREIGNER_ID_TYPES else "resident" if id_type == ID_RESIDENT else "other"
 
 
 def more_person_fields(form: DeclForm, where: Where, id_type: str, *, region: str | None) -> dict[str, Any]:
@@ -134,7 +146,8 @@ def more_person_fields(form: DeclForm, where: Where, id_type: str, *, region: st
 
 
 def _show_facts(facts: IdCheck) -> None:
-    """Read from the number, shown so the declarant can see it is right."""
+    """Read from the number, shown so the declarant can see it is right; said in the line itself,
+    not in a tooltip, which a phone shows only on a long press."""
     lang = current_lang()
     parts = [
         f"{t('性别', 'Sex')} {label('sex', facts.sex, lang)}" if facts.sex else "",
@@ -143,10 +156,8 @@ def _show_facts(facts: IdCheck) -> None:
         if facts.region_code
         else "",
     ]
-    st.caption(
-        ":material/badge: " + escape_markdown(" · ".join(p for p in parts if p)),
-        help=t("由证件号码识别，无需填写", "Read from the document number: nothing to fill in"),
-    )
+    read = t("由证件号码识别：", "Read from the number: ")
+    st.caption(":material/badge: " + escape_markdown(read + " · ".join(p for p in parts if p)))
 
 
 def declarant_fields(form: DeclForm, where: Where) -> dict[str, Any]:

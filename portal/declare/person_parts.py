@@ -1,9 +1,11 @@
-"""The tenant's own person on 我住在这里, in four parts (name, document, phone, 更多信息), each
-a fragment of its own: typing a name or a phone reruns that field alone, not the document's code
-lists (issue 12, part 3: a field's rerun cost grew with the elements its part redraws).
+"""The tenant's own person on 我住在这里, in parts (name, document, number, 民族, phone,
+更多信息), each a fragment of its own: typing a name, a number or a phone reruns that field alone,
+not the document's code lists (issue 12, part 3: a field's rerun cost grew with the elements its
+part redraws, and the number's step was the slowest a tenant takes).
 
 What crosses parts is read at the end (`complete_residence`): a 户籍 address left empty is the
-region the number says. A change of document that changes what 更多信息 asks reruns the page.
+region the number says. Another document asks other things (the number's facts, 民族, 更多信息):
+choosing one reruns the page.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import streamlit as st
 
 from portal.declare.parts import Raw, in_fragment_rerun, merge_raw, part
 from portal.declare.person import (
+    document_field,
+    ethnicity_field,
     id_facts,
-    identity_fields,
-    more_kind,
     more_person_fields,
     name_field,
+    number_fields,
     phone_field,
 )
 from portal.declare.state import DeclForm, Where
@@ -37,7 +40,9 @@ def own_person_parts(form: DeclForm, *, today: date) -> Raw:
     raw: Raw = {}
     for name, render in (
         ("person.name", _name),
-        ("person.identity", lambda f: _identity(f, today)),
+        ("person.document", _document),
+        ("person.number", lambda f: _number(f, today)),
+        ("person.ethnicity", _ethnicity),
         ("person.phone", _phone),
         ("person.more", _more),
     ):
@@ -58,18 +63,30 @@ def _phone(form: DeclForm) -> Raw:
     return _required(form, "phone", lambda: {"phone": phone_field(form, PERSON)})
 
 
-def _identity(form: DeclForm, today: date) -> Raw:
-    raw = _required(form, "identity", lambda: identity_fields(form, PERSON, today=today)[0])
-    drawn = st.session_state.get(form.key("person._more_kind"))
-    if in_fragment_rerun() and drawn != more_kind(raw["person"]["id_type"] or ID_RESIDENT):
-        st.rerun(scope="app")  # 更多信息 asks other things now (户籍 not for a foreigner)
+def _document(form: DeclForm) -> Raw:
+    raw = _required(form, "document", lambda: document_field(form, PERSON))
+    drawn = form.key("person._id_type")
+    if in_fragment_rerun() and st.session_state.get(drawn) != raw["person"]["id_type"]:
+        st.rerun(scope="app")  # the number, 民族 and 更多信息 follow the document
+    st.session_state[drawn] = raw["person"]["id_type"]
     return raw
 
 
+def _id_type(form: DeclForm) -> str:
+    """The document chosen (its part has drawn before the parts that follow it)."""
+    return st.session_state.get(form.key(PERSON.sub("id_type").key)) or ID_RESIDENT
+
+
+def _number(form: DeclForm, today: date) -> Raw:
+    return _required(form, "number", lambda: number_fields(form, PERSON, _id_type(form), today=today)[0])
+
+
+def _ethnicity(form: DeclForm) -> Raw:
+    return _required(form, "ethnicity", lambda: ethnicity_field(form, PERSON, _id_type(form)))
+
+
 def _more(form: DeclForm) -> Raw:
-    id_type = st.session_state.get(form.key(PERSON.sub("id_type").key)) or ID_RESIDENT
-    st.session_state[form.key("person._more_kind")] = more_kind(id_type)
-    return {"person": more_person_fields(form, PERSON, id_type, region=None)}
+    return {"person": more_person_fields(form, PERSON, _id_type(form), region=None)}
 
 
 def complete_residence(raw: Raw) -> Raw:

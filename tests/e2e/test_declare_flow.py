@@ -23,6 +23,7 @@ from tests.e2e.steps import (
     PAGE_TIMEOUT_MS,
     PHONE,
     PLEDGE,
+    choose,
     declare_as_tenant,
     landlord_form,
     plate_with_rooms,
@@ -189,3 +190,30 @@ def test_required_fields_are_marked_and_stay_marked_as_the_form_is_filled(
     marks = page.evaluate(LABEL_MARKS)
     assert {label: marks.get(label) for label in required} == dict.fromkeys(required, '" *"')
     assert (marks["住所类型"], marks["拟居住至"]) == ("none", "none")
+
+
+def test_choosing_another_document_changes_what_is_asked_and_keeps_what_was_typed(
+    page: Page, portal: RunningApp
+) -> None:
+    """The document, its number and 民族 are parts of their own (a number's step redraws no code
+    list); choosing a passport redraws the page: sex, birth date, nationality and visa are asked,
+    民族 is not, and the name typed stays. Back to a resident card, 民族 is asked again."""
+    code, _ = plates_with_rooms(portal.database_url, limit=5)[4]
+    watch_reruns(page.context)
+    page.set_viewport_size(PHONE)
+    page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page)
+    page.get_by_role("button", name="我住在这里").click()
+    expect(page.get_by_label("民族", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    type_into(page, "姓名", "John Smith")
+    choose(page, "证件类型", "护照")
+    settle(page)
+    for asked in ("性别", "出生日期", "国籍", "签证（居留许可）有效期至"):
+        expect(page.get_by_label(asked, exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_label("民族", exact=True)).to_have_count(0)
+    expect(page.get_by_label("姓名", exact=True)).to_have_value("John Smith")
+
+    choose(page, "证件类型", "居民身份证")
+    settle(page)
+    expect(page.get_by_label("民族", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_label("国籍", exact=True)).to_have_count(0)
