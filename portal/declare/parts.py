@@ -86,9 +86,14 @@ def check(form: DeclForm) -> tuple[Any, tuple[FieldError, ...]]:
 def _part(ns: str, owner: str, checks: Checks, name: str, render: Callable[[DeclForm], Raw]) -> Raw:
     # A fresh form: its message slots are this part's, drawn on this run.
     form = DeclForm(ns, owner=owner, checks=checks)
+    marked = form.required_keys()
     raw = render(form)
     st.session_state[form.key(_RAW + name)] = raw
     st.session_state[form.key(_KEYS + name)] = form.drawn_field_keys()
+    if in_fragment_rerun() and form.required_keys() != marked:
+        # A row added, or a document that asks other things: the page's marks
+        # (`required_marks`, drawn outside the parts) must name these fields too.
+        st.rerun(scope="app")
     form.show_errors(check(form)[1])
     if in_fragment_rerun() and form.has_change():
         save_changes(form, kind=checks.kind, plate_code=checks.plate_code)

@@ -87,6 +87,7 @@ def identity_fields(form: DeclForm, where: Where, *, today: date) -> tuple[dict[
 
 
 def document_field(form: DeclForm, where: Where) -> dict[str, Any]:
+    """Which document: a resident card unless chosen otherwise; what else is asked follows it."""
     return {"id_type": code_field(form, where.sub("id_type"), "id_type", default=ID_RESIDENT)}
 
 

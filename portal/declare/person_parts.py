@@ -65,10 +65,10 @@ def _phone(form: DeclForm) -> Raw:
 
 def _document(form: DeclForm) -> Raw:
     raw = _required(form, "document", lambda: document_field(form, PERSON))
-    drawn = form.key("person._id_type")
-    if in_fragment_rerun() and st.session_state.get(drawn) != raw["person"]["id_type"]:
+    drawn, chosen = form.key("person._id_type"), raw["person"]["id_type"] or ID_RESIDENT
+    if in_fragment_rerun() and st.session_state.get(drawn) != chosen:
         st.rerun(scope="app")  # the number, 民族 and 更多信息 follow the document
-    st.session_state[drawn] = raw["person"]["id_type"]
+    st.session_state[drawn] = chosen
     return raw
 
 

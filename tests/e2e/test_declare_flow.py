@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,17 @@ from tests.e2e.steps import (
     wait_for_plate_page,
 )
 from tests.factories import make_id_number
+
+# What a label shows after it: " *" on a required field (the mark is drawn by CSS, see
+# portal.declare.widgets.required_marks), "none" on any other.
+LABEL_MARKS = """(within) => Object.fromEntries(
+  [...(within || document).querySelectorAll('[data-testid="stWidgetLabel"] p')].map(
+    (p) => [p.innerText.trim(), getComputedStyle(p, '::after').content]))"""
+
+
+def block_headed(page: Page, title: str) -> Locator:
+    """The innermost block holding this heading (`租客 2`, `随行人员 1`): one row's fields."""
+    return page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_text(title, exact=True)).last
 
 
 def test_a_tenant_declares_from_the_plate_and_opens_the_receipt(page: Page, portal: RunningApp) -> None:
@@ -105,6 +116,11 @@ def test_a_landlord_declares_two_tenants_with_the_inputs_counted(page: Page, por
     page.get_by_role("button", name="我是房东/管理人").click()
     for field in fields:
         play(page, field)
+    settle(page)
+    # The second block came with its part's own rerun: its fields are marked all the same.
+    marks = block_headed(page, "租客 2").evaluate(LABEL_MARKS)
+    asked = ["房间", "姓名", "证件类型", "证件号码", "联系电话", "入住日期"]
+    assert {label: marks.get(label) for label in asked} == dict.fromkeys(asked, '" *"')
     receipt_code = submit_declaration(page)
     engine = make_engine(portal.database_url)
     with Session(engine) as session:
@@ -157,13 +173,6 @@ def test_a_form_in_progress_shows_no_menu_only_the_way_back(page: Page, portal: 
     expect(page.get_by_role("radio", name="English")).to_be_visible()
 
 
-# What a label shows after it: " *" on a required field (the mark is drawn by CSS, see
-# portal.declare.widgets.required_marks), "none" on any other.
-LABEL_MARKS = """() => Object.fromEntries(
-  [...document.querySelectorAll('[data-testid="stWidgetLabel"] p')].map(
-    (p) => [p.innerText.trim(), getComputedStyle(p, '::after').content]))"""
-
-
 def test_required_fields_are_marked_and_stay_marked_as_the_form_is_filled(
     page: Page, portal: RunningApp
 ) -> None:
@@ -178,7 +187,7 @@ def test_required_fields_are_marked_and_stay_marked_as_the_form_is_filled(
     expect(page.get_by_label("姓名", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     settle(page)
     required = ["房间", "姓名", "证件类型", "证件号码", "民族", "联系电话", "居住事由", "入住日期"]
-    marks = page.evaluate(LABEL_MARKS)
+    marks = page.evaluate(LABEL_MARKS, None)
     assert {label: marks.get(label) for label in required} == dict.fromkeys(required, '" *"')
     assert marks[CONSENT] == "none"
 
@@ -187,7 +196,7 @@ def test_required_fields_are_marked_and_stay_marked_as_the_form_is_filled(
     page.get_by_text("更多信息（可不填）").last.click()  # the stay's: 住所类型, 拟居住至
     expect(page.get_by_label("住所类型", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     settle(page)
-    marks = page.evaluate(LABEL_MARKS)
+    marks = page.evaluate(LABEL_MARKS, None)
     assert {label: marks.get(label) for label in required} == dict.fromkeys(required, '" *"')
     assert (marks["住所类型"], marks["拟居住至"]) == ("none", "none")
 
@@ -217,3 +226,33 @@ def test_choosing_another_document_changes_what_is_asked_and_keeps_what_was_type
     settle(page)
     expect(page.get_by_label("民族", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_label("国籍", exact=True)).to_have_count(0)
+
+
+def test_a_family_member_added_on_the_phone_has_its_required_fields_marked(
+    page: Page, portal: RunningApp
+) -> None:
+    """A family member is added by its part's own rerun, yet the page's marks name its fields; a
+    passport then asks sex, birth date, nationality and visa, each marked, and no longer 民族."""
+    code, _ = plates_with_rooms(portal.database_url, limit=6)[5]
+    watch_reruns(page.context)
+    page.set_viewport_size(PHONE)
+    page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page)
+    page.get_by_role("button", name="我住在这里").click()
+    expect(page.get_by_label("姓名", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    settle(page)
+    page.get_by_role("button", name="添加随行人员").click()
+    settle(page)
+    member = block_headed(page, "随行人员 1")
+    expect(member.get_by_label("与申报人关系", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    asked = ["与申报人关系", "姓名", "证件类型", "证件号码", "民族"]
+    marks = member.evaluate(LABEL_MARKS)
+    assert {label: marks.get(label) for label in asked} == dict.fromkeys(asked, '" *"')
+
+    choose(page, "证件类型", "护照", within="随行人员 1")
+    settle(page)
+    expect(member.get_by_label("国籍", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    asked = ["与申报人关系", "姓名", "证件类型", "证件号码", "性别", "出生日期", "国籍"]
+    marks = member.evaluate(LABEL_MARKS)
+    assert {label: marks.get(label) for label in asked} == dict.fromkeys(asked, '" *"')
+    assert "民族" not in marks
