@@ -44,9 +44,31 @@ LABEL_MARKS = """(within) => Object.fromEntries(
     (p) => [p.innerText.trim(), getComputedStyle(p, '::after').content]))"""
 
 
+MARKED = '" *"'
+
+
+def assert_marked(marks: dict[str, str], labels: list[str]) -> None:
+    """Each of these labels (of `LABEL_MARKS`) shows the red * after it."""
+    assert {label: marks.get(label) for label in labels} == dict.fromkeys(labels, MARKED)
+
+
 def block_headed(page: Page, title: str) -> Locator:
     """The innermost block holding this heading (`租客 2`, `随行人员 1`): one row's fields."""
     return page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_text(title, exact=True)).last
+
+
+def open_tenant_form(page: Page, portal: RunningApp, plate: int) -> None:
+    """我住在这里 on a phone, from the `plate`-th plate with rooms (one each test: forms in
+    parallel stay apart), once the form's first run is over: reruns are watched from the first
+    load, so `settle` waits for every one (the required marks come last)."""
+    code, _ = plates_with_rooms(portal.database_url, limit=plate + 1)[plate]
+    watch_reruns(page.context)
+    page.set_viewport_size(PHONE)
+    page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page)
+    page.get_by_role("button", name="我住在这里").click()
+    expect(page.get_by_label("姓名", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    settle(page)
 
 
 def test_a_tenant_declares_from_the_plate_and_opens_the_receipt(page: Page, portal: RunningApp) -> None:
@@ -120,7 +142,7 @@ def test_a_landlord_declares_two_tenants_with_the_inputs_counted(page: Page, por
     # The second block came with its part's own rerun: its fields are marked all the same.
     marks = block_headed(page, "租客 2").evaluate(LABEL_MARKS)
     asked = ["房间", "姓名", "证件类型", "证件号码", "联系电话", "入住日期"]
-    assert {label: marks.get(label) for label in asked} == dict.fromkeys(asked, '" *"')
+    assert_marked(marks, asked)
     receipt_code = submit_declaration(page)
     engine = make_engine(portal.database_url)
     with Session(engine) as session:
@@ -138,13 +160,7 @@ def test_a_wrong_field_is_named_under_it_once_left_and_cleared_once_right(
 ) -> None:
     """The message of a field shows under it as the thumb leaves it (its room is drawn only then:
     every element costs each rerun on a phone), and goes once the field is right."""
-    code, _ = plates_with_rooms(portal.database_url, limit=3)[2]
-    page.set_viewport_size(PHONE)
-    page.goto(plate_link(code, portal_url=portal.url))
-    wait_for_plate_page(page)
-    page.get_by_role("button", name="我住在这里").click()
-    phone = page.get_by_label("联系电话", exact=True)
-    expect(phone).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    open_tenant_form(page, portal, 2)
     type_into(page, "联系电话", "12345")
     settle(page)
     message = page.get_by_text("电话号码无效")
@@ -178,17 +194,10 @@ def test_required_fields_are_marked_and_stay_marked_as_the_form_is_filled(
 ) -> None:
     """Issue 12: required fields carry a red *; the optional ones, folded under 更多信息, none.
     A field's own rerun redraws only its part: the marks stay."""
-    code, _ = plates_with_rooms(portal.database_url, limit=4)[3]
-    watch_reruns(page.context)  # settled means the form's first run is over: the marks come last
-    page.set_viewport_size(PHONE)
-    page.goto(plate_link(code, portal_url=portal.url))
-    wait_for_plate_page(page)
-    page.get_by_role("button", name="我住在这里").click()
-    expect(page.get_by_label("姓名", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    settle(page)
+    open_tenant_form(page, portal, 3)
     required = ["房间", "姓名", "证件类型", "证件号码", "民族", "联系电话", "居住事由", "入住日期"]
     marks = page.evaluate(LABEL_MARKS, None)
-    assert {label: marks.get(label) for label in required} == dict.fromkeys(required, '" *"')
+    assert_marked(marks, required)
     assert marks[CONSENT] == "none"
 
     type_into(page, "姓名", "王伟")
@@ -197,7 +206,7 @@ def test_required_fields_are_marked_and_stay_marked_as_the_form_is_filled(
     expect(page.get_by_label("住所类型", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     settle(page)
     marks = page.evaluate(LABEL_MARKS, None)
-    assert {label: marks.get(label) for label in required} == dict.fromkeys(required, '" *"')
+    assert_marked(marks, required)
     assert (marks["住所类型"], marks["拟居住至"]) == ("none", "none")
 
 
@@ -207,12 +216,7 @@ def test_choosing_another_document_changes_what_is_asked_and_keeps_what_was_type
     """The document, its number and 民族 are parts of their own (a number's step redraws no code
     list); choosing a passport redraws the page: sex, birth date, nationality and visa are asked,
     民族 is not, and the name typed stays. Back to a resident card, 民族 is asked again."""
-    code, _ = plates_with_rooms(portal.database_url, limit=5)[4]
-    watch_reruns(page.context)
-    page.set_viewport_size(PHONE)
-    page.goto(plate_link(code, portal_url=portal.url))
-    wait_for_plate_page(page)
-    page.get_by_role("button", name="我住在这里").click()
+    open_tenant_form(page, portal, 4)
     expect(page.get_by_label("民族", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     type_into(page, "姓名", "John Smith")
     choose(page, "证件类型", "护照")
@@ -233,26 +237,19 @@ def test_a_family_member_added_on_the_phone_has_its_required_fields_marked(
 ) -> None:
     """A family member is added by its part's own rerun, yet the page's marks name its fields; a
     passport then asks sex, birth date, nationality and visa, each marked, and no longer 民族."""
-    code, _ = plates_with_rooms(portal.database_url, limit=6)[5]
-    watch_reruns(page.context)
-    page.set_viewport_size(PHONE)
-    page.goto(plate_link(code, portal_url=portal.url))
-    wait_for_plate_page(page)
-    page.get_by_role("button", name="我住在这里").click()
-    expect(page.get_by_label("姓名", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    settle(page)
+    open_tenant_form(page, portal, 5)
     page.get_by_role("button", name="添加随行人员").click()
     settle(page)
     member = block_headed(page, "随行人员 1")
     expect(member.get_by_label("与申报人关系", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     asked = ["与申报人关系", "姓名", "证件类型", "证件号码", "民族"]
     marks = member.evaluate(LABEL_MARKS)
-    assert {label: marks.get(label) for label in asked} == dict.fromkeys(asked, '" *"')
+    assert_marked(marks, asked)
 
     choose(page, "证件类型", "护照", within="随行人员 1")
     settle(page)
     expect(member.get_by_label("国籍", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     asked = ["与申报人关系", "姓名", "证件类型", "证件号码", "性别", "出生日期", "国籍"]
     marks = member.evaluate(LABEL_MARKS)
-    assert {label: marks.get(label) for label in asked} == dict.fromkeys(asked, '" *"')
+    assert_marked(marks, asked)
     assert "民族" not in marks
