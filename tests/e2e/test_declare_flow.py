@@ -52,6 +52,16 @@ def assert_marked(marks: dict[str, str], labels: list[str]) -> None:
     assert {label: marks.get(label) for label in labels} == dict.fromkeys(labels, MARKED)
 
 
+def wait_for_mark(page: Page, label: str, within: Locator | None = None) -> None:
+    """Until `label` shows its red *: the marks are drawn at the end of a run, and a run may be
+    cut short by another (a page switch, a part that reruns the page)."""
+    page.wait_for_function(
+        f"(within) => ({LABEL_MARKS})(within)[{label!r}] === {MARKED!r}",
+        arg=within.element_handle() if within is not None else None,
+        timeout=PAGE_TIMEOUT_MS,
+    )
+
+
 def block_headed(page: Page, title: str) -> Locator:
     """The innermost block holding this heading (`租客 2`, `随行人员 1`): one row's fields."""
     return page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_text(title, exact=True)).last
@@ -60,7 +70,7 @@ def block_headed(page: Page, title: str) -> Locator:
 def open_tenant_form(page: Page, portal: RunningApp, plate: int) -> None:
     """我住在这里 on a phone, from the `plate`-th plate with rooms (one each test: forms in
     parallel stay apart), once the form's first run is over: reruns are watched from the first
-    load, so `settle` waits for every one (the required marks come last)."""
+    load, so `settle` waits for every one; the required marks come last."""
     code, _ = plates_with_rooms(portal.database_url, limit=plate + 1)[plate]
     watch_reruns(page.context)
     page.set_viewport_size(PHONE)
@@ -69,6 +79,7 @@ def open_tenant_form(page: Page, portal: RunningApp, plate: int) -> None:
     page.get_by_role("button", name="我住在这里").click()
     expect(page.get_by_label("姓名", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     settle(page)
+    wait_for_mark(page, "姓名")
 
 
 def test_a_tenant_declares_from_the_plate_and_opens_the_receipt(page: Page, portal: RunningApp) -> None:
@@ -140,7 +151,9 @@ def test_a_landlord_declares_two_tenants_with_the_inputs_counted(page: Page, por
         play(page, field)
     settle(page)
     # The second block came with its part's own rerun: its fields are marked all the same.
-    marks = block_headed(page, "租客 2").evaluate(LABEL_MARKS)
+    second = block_headed(page, "租客 2")
+    wait_for_mark(page, "房间", within=second)
+    marks = second.evaluate(LABEL_MARKS)
     asked = ["房间", "姓名", "证件类型", "证件号码", "联系电话", "入住日期"]
     assert_marked(marks, asked)
     receipt_code = submit_declaration(page)
@@ -242,6 +255,7 @@ def test_a_family_member_added_on_the_phone_has_its_required_fields_marked(
     settle(page)
     member = block_headed(page, "随行人员 1")
     expect(member.get_by_label("与申报人关系", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    wait_for_mark(page, "与申报人关系", within=member)
     asked = ["与申报人关系", "姓名", "证件类型", "证件号码", "民族"]
     marks = member.evaluate(LABEL_MARKS)
     assert_marked(marks, asked)
@@ -249,6 +263,7 @@ def test_a_family_member_added_on_the_phone_has_its_required_fields_marked(
     choose(page, "证件类型", "护照", within="随行人员 1")
     settle(page)
     expect(member.get_by_label("国籍", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    wait_for_mark(page, "国籍", within=member)
     asked = ["与申报人关系", "姓名", "证件类型", "证件号码", "性别", "出生日期", "国籍"]
     marks = member.evaluate(LABEL_MARKS)
     assert_marked(marks, asked)

@@ -32,6 +32,7 @@ def sign_in_on_the_staff_page(page: Page, url: str, username: str = "officer") -
     expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     sign_in(page, username, f"mayong-{username}-2026")
     expect(page.get_by_role("heading", name="我的账号")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    session_cookie(page.context)  # signed in for the next page too: a URL typed now keeps it
 
 
 def session_cookie(context: BrowserContext) -> dict[str, object]:
