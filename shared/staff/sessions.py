@@ -121,17 +121,11 @@ def purge_sessions(session: Session, *, now: datetime) -> int:
     for an account disabled meanwhile); sessions ended more than `ENDED_KEPT` ago are deleted.
     Returns how many were deleted. The idle timeout is read as the portal reads it: cron must run
     with the portal's MENPAI_STAFF_IDLE_MINUTES when that is set (only tests set it)."""
-    timeout = idle_timeout()
     forgotten = select(StaffSession).where(
-        StaffSession.ended_at.is_(None), StaffSession.last_seen_at <= now - timeout
+        StaffSession.ended_at.is_(None), StaffSession.last_seen_at <= now - idle_timeout()
     )
     for row in session.scalars(forgotten).all():
-        identity = load_identity(session, user_id=row.user_id)
-        if identity is None:
-            gone = load_identity(session, user_id=row.user_id, even_disabled=True)
-            _end(session, row, gone, now=now, reason="disabled")
-        else:
-            _end(session, row, identity, now=row.last_seen_at + timeout, reason="idle")
+        _end_if_run_out(session, row, now=now, idle_ends_at=row.last_seen_at + idle_timeout())
     result = session.execute(delete(StaffSession).where(StaffSession.ended_at <= now - ENDED_KEPT))
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -145,18 +139,30 @@ def touch_interval() -> timedelta:
 def _check(session: Session, row: StaffSession, *, now: datetime) -> SessionCheck:
     if row.ended_at is not None:
         return SessionCheck(row.id, None, ended=row.end_reason or "user")
-    identity = load_identity(session, user_id=row.user_id)
-    if identity is None:
-        gone = load_identity(session, user_id=row.user_id, even_disabled=True)
-        _end(session, row, gone, now=now, reason="disabled")
-        return SessionCheck(row.id, None, ended="disabled")
-    if now - row.last_seen_at >= idle_timeout():
-        _end(session, row, identity, now=now, reason="idle")
-        return SessionCheck(row.id, None, ended="idle")
+    identity, ended = _end_if_run_out(session, row, now=now, idle_ends_at=now)
+    if ended is not None:
+        return SessionCheck(row.id, None, ended=ended)
     if now - row.last_seen_at >= touch_interval():
         row.last_seen_at = now
         session.flush()
     return SessionCheck(row.id, identity)
+
+
+def _end_if_run_out(
+    session: Session, row: StaffSession, *, now: datetime, idle_ends_at: datetime
+) -> tuple[StaffIdentity | None, str | None]:
+    """The one rule for an open session, whether a tab comes back or cron purges: its account
+    was disabled (ended `now`) or its idle timeout ran out (ended at `idle_ends_at`). Returns
+    the live identity, or None and why the session was ended here."""
+    identity = load_identity(session, user_id=row.user_id)
+    if identity is None:
+        gone = load_identity(session, user_id=row.user_id, even_disabled=True)
+        _end(session, row, gone, now=now, reason="disabled")
+        return None, "disabled"
+    if now - row.last_seen_at >= idle_timeout():
+        _end(session, row, identity, now=idle_ends_at, reason="idle")
+        return None, "idle"
+    return identity, None
 
 
 def _end(

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Page, Route, ViewportSize, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -43,8 +43,8 @@ from tests.factories import declare_residence, make_id_number, person_fields
 
 # Generous: the first page of a cold server on a busy machine; a ready page ends the wait at once.
 TIMEOUT_MS = 2 * PAGE_TIMEOUT_MS
-DESKTOP = {"width": 1280, "height": 800}  # an office screen
-KIOSK = {"width": 1280, "height": 800}  # a landscape touch screen at the gate
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}  # an office screen
+KIOSK: ViewportSize = {"width": 1280, "height": 800}  # a landscape touch screen at the gate
 SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 MAX_BYTES = 300_000  # the README loads them all
 MIN_COLOURS = 40  # a blank or half-drawn page has a handful
@@ -100,7 +100,7 @@ def _shoot(page: Page, tmp_path: Path, name: str) -> bytes:
     return png
 
 
-def _assert_is_a_drawn_screen(png: bytes, size: dict[str, int]) -> None:
+def _assert_is_a_drawn_screen(png: bytes, size: ViewportSize) -> None:
     """The shot has the screen's size, is small enough for the README, and is not blank."""
     image = Image.open(io.BytesIO(png))
     assert image.size == (size["width"], size["height"])
