@@ -189,7 +189,10 @@ def _check_mod11_2(text: str) -> None:
         )
     # GB 11643: ISO 7064 MOD 11-2
     if gb11643_check_char(text[:17]) != text[17]:
-        raise id_error("校验位错误", "the check character is wrong")
+        raise id_error(
+            "有误，请逐位核对（校验位错误）",
+            "a digit is wrong, please check each one (the check character is wrong)",
+        )
 
 
 def _embedded_birth_date(yyyymmdd: str, today: date) -> date:
@@ -197,12 +200,12 @@ def _embedded_birth_date(yyyymmdd: str, today: date) -> date:
         born = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
     except ValueError:
         raise id_error(
-            f"中的出生日期{yyyymmdd}不是有效日期", f"the birth date {yyyymmdd} in it is not a real date"
+            f"：其中的出生日期{yyyymmdd}不是有效日期", f"the birth date {yyyymmdd} in it is not a real date"
         ) from None
     if born > today:
-        raise id_error("中的出生日期晚于今天", "the birth date in it is after today")
+        raise id_error("：其中的出生日期晚于今天", "the birth date in it is after today")
     if born < EARLIEST_BIRTH:
-        raise id_error("中的出生日期早于1900年", "the birth date in it is before 1900")
+        raise id_error("：其中的出生日期早于1900年", "the birth date in it is before 1900")
     return born
 
 
@@ -215,7 +218,9 @@ def _two_digit_year_birth_date(yymmdd: str, today: date) -> date:
             continue
         if born <= today:
             return born
-    raise id_error(f"中的出生日期{yymmdd}不是有效日期", f"the birth date {yymmdd} in it is not a real date")
+    raise id_error(
+        f"：其中的出生日期{yymmdd}不是有效日期", f"the birth date {yymmdd} in it is not a real date"
+    )
 
 
 def _sex_of(digit: str) -> str:

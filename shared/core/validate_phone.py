@@ -38,14 +38,34 @@ def validate_phone(text: str, *, field: str = "phone") -> str:
     try:
         number = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException:
-        raise invalid from None
+        raise _mobile_length(raw, field) or invalid from None
     if not phonenumbers.is_valid_number(number):
-        raise invalid
+        raise _mobile_length(raw, field) or invalid
     if number.country_code == 86 and phonenumbers.number_type(number) not in _CN_PHONE_TYPES:
         raise ValidationError(
             "电话号码应为手机或固定电话号码", "Phone number: must be a mobile or landline number", field=field
         )
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def _mobile_length(raw: str, field: str) -> ValidationError | None:
+    """A mainland mobile with a digit missing or one too many (the slip people make): say so,
+    not the landline and overseas advice that fits other numbers."""
+    digits = re.sub(r"\D", "", raw)
+    for prefix in ("+86", "0086"):
+        if raw.startswith(prefix):
+            digits = digits[len(prefix.strip("+")) :]
+            break
+    else:
+        if raw.startswith(("+", "00")):
+            return None
+    if not (digits.startswith("1") and len(digits) in (10, 12)):
+        return None
+    return ValidationError(
+        f"手机号码应为11位（现为{len(digits)}位）",
+        f"Phone number: a mobile number has 11 digits (this one has {len(digits)})",
+        field=field,
+    )
 
 
 def format_phone_national(e164: str) -> str:

@@ -88,7 +88,10 @@ def read_person(form: Form, today: date, *, relation: str | None = None) -> Pers
     ethnicity = None if foreign else form.read("ethnicity", code_of("ethnicity"), None)
     if ethnicity is None and id_type == ID_RESIDENT and not form.has_error("ethnicity"):
         form.file(required(form.prefix + "ethnicity"), "ethnicity")
-    hukou = form.read("hukou_address", text_upto(200, needed=id_type == ID_RESIDENT), "")
+    # A resident card's number names its 户籍 region (the form fills it in): asked for only once
+    # the number is right, not beside a wrong one in the optional fields.
+    hukou_needed = id_type == ID_RESIDENT and not number_failed
+    hukou = form.read("hukou_address", text_upto(200, needed=hukou_needed), "")
     education = form.read("education", code_of("education"), None)
     contact = form.read("phone", lambda path, value: phone(path, value) if text(value) else None, None)
     if contact is None and not form.has_error("phone") and birth and age_on(birth, today) >= ADULT_AGE:

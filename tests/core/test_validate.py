@@ -154,7 +154,13 @@ ID_REFUSALS: list[tuple[str, str, dict[str, Any], str, str]] = [
         "id_number",
         "Identity number: the first 17 must be digits, the last a digit or X",
     ),
-    (ID_RESIDENT, "110105194912310021", {}, "id_number", "Identity number: the check character is wrong"),
+    (
+        ID_RESIDENT,
+        "110105194912310021",
+        {},
+        "id_number",
+        "Identity number: a digit is wrong, please check each one (the check character is wrong)",
+    ),
     (
         ID_RESIDENT,
         "110105491231002",
@@ -243,7 +249,7 @@ ID_REFUSALS: list[tuple[str, str, dict[str, Any], str, str]] = [
         wrong_last(FOREIGNER_2023),
         {},
         "id_number",
-        "Identity number: the check character is wrong",
+        "Identity number: a digit is wrong, please check each one (the check character is wrong)",
     ),
     (
         ID_FOREIGNER_PERMANENT,
@@ -318,9 +324,9 @@ def test_bad_id_numbers_are_refused_naming_the_field(
 @pytest.mark.parametrize(
     ("raw", "message_zh"),
     [
-        ("110105194912310021", "证件号码校验位错误"),
+        ("110105194912310021", "证件号码有误，请逐位核对（校验位错误）"),
         ("110105491231002", "证件号码为已停用的15位第一代身份证号码，请填写18位号码"),
-        (cid("11010519900230001"), "证件号码中的出生日期19900230不是有效日期"),
+        (cid("11010519900230001"), "证件号码：其中的出生日期19900230不是有效日期"),
     ],
 )
 def test_chinese_messages_name_the_field(raw: str, message_zh: str) -> None:
@@ -479,8 +485,10 @@ INVALID_PHONE = (
     [
         ("", "Phone number: this field is required"),
         ("12345", INVALID_PHONE),
-        ("1381234567", INVALID_PHONE),
-        ("138123456789", INVALID_PHONE),
+        # a mobile with a digit missing or one too many is told so, not the landline advice
+        ("1381234567", "Phone number: a mobile number has 11 digits (this one has 10)"),
+        ("138123456789", "Phone number: a mobile number has 11 digits (this one has 12)"),
+        ("+86 138 1234 567", "Phone number: a mobile number has 11 digits (this one has 10)"),
         ("0769-123", INVALID_PHONE),
         ("22345678", INVALID_PHONE),  # a landline without its area code
         ("21234567", INVALID_PHONE),  # a Hong Kong number without +852

@@ -12,8 +12,14 @@ from shared.declarations.form_errors import FieldError
     [
         ("tenants[1].room_id", "房间不能为空", "Room: this field is required",
          "不能为空", "This field is required"),
-        ("person.id_number", "证件号码校验位错误", "Identity number: the check character is wrong",
-         "校验位错误", "The check character is wrong"),
+        ("person.id_number", "证件号码有误，请逐位核对（校验位错误）",
+         "Identity number: a digit is wrong, please check each one (the check character is wrong)",
+         "有误，请逐位核对（校验位错误）",
+         "A digit is wrong, please check each one (the check character is wrong)"),
+        # a message that goes on from the name keeps its own link word: `证件号码：其中的出生日期…`
+        ("person.id_number", "证件号码：其中的出生日期晚于今天",
+         "Identity number: the birth date in it is after today",
+         "其中的出生日期晚于今天", "The birth date in it is after today"),
         # a validator's own wording of the name is dropped in English, kept in Chinese when it differs
         ("person.phone", "电话号码无效", "Phone number: not a valid number",
          "电话号码无效", "Not a valid number"),

@@ -135,7 +135,7 @@ def test_tenants_are_added_and_removed_without_losing_the_others(
 BAD_FIELDS = [
     ("no landlord name", {"landlord.landlord.name": ""}, "姓名不能为空", "房东 · 姓名"),
     ("bad landlord number", {"landlord.landlord.id_number": LANDLORD_ID[:-1] + ("0" if LANDLORD_ID[-1] != "0"
-     else "1")}, "证件号码校验位错误", "房东 · 证件号码"),
+     else "1")}, "证件号码有误，请逐位核对（校验位错误）", "房东 · 证件号码"),
     ("bad landlord phone", {"landlord.landlord.phone": "123"}, "电话号码无效", "房东 · 联系电话"),
     ("no lease start nor move-in", {"landlord.lease_start": None, "landlord.tenants#0.move_in": None},
      "租赁开始日期不能为空", "租赁开始日期"),

@@ -94,7 +94,7 @@ def test_a_child_travels_with_the_tenant(session: Session, plate: dict[str, Any]
 BAD_FIELDS = [
     ("no room", {"tenant.room_id": None}, "房间不能为空", "房间"),
     ("bad check digit", {"tenant.person.id_number": TENANT_ID[:-1] + ("0" if TENANT_ID[-1] != "0" else "1")},
-     "证件号码校验位错误", "本人 · 证件号码"),
+     "证件号码有误，请逐位核对（校验位错误）", "本人 · 证件号码"),
     ("bad phone", {"tenant.person.phone": "12345"}, "电话号码无效", "本人 · 联系电话"),
     ("adult without phone", {"tenant.person.phone": ""}, "联系电话不能为空（未满18周岁可不填）",
      "本人 · 联系电话"),
@@ -138,8 +138,13 @@ def test_messages_follow_the_users_language(session: Session, plate: dict[str, A
     wrong = TENANT_ID[:-1] + ("0" if TENANT_ID[-1] != "0" else "1")
     fill(at, {**good_values(plate["rooms"]["301"]), "tenant.person.id_number": wrong})
     at = click(at, "tenant._submit")
-    assert "Identity number: the check character is wrong" in texts(at)
-    assert "- **You · Identity number**: The check character is wrong" in at.error[0].value.splitlines()
+    assert "Identity number: a digit is wrong, please check each one (the check character is wrong)" in texts(
+        at
+    )
+    assert (
+        "- **You · Identity number**: A digit is wrong, please check each one (the check character is wrong)"
+        in at.error[0].value.splitlines()
+    )
 
 
 def test_a_field_is_checked_as_soon_as_it_is_left_and_the_others_stay_quiet(

@@ -103,8 +103,8 @@ def test_bad_rows_are_reported_and_good_rows_kept(session: Session, plate: DoorP
     messages = {(e.line, e.column): (e.message_zh, e.message_en) for e in result.errors}
     assert messages[(3, "房号")][0].startswith("该地址下没有房间“999”（已登记的房号：301、302、401）")
     assert messages[(4, "证件号码")] == (
-        "证件号码校验位错误",
-        "Identity number: the check character is wrong",
+        "证件号码有误，请逐位核对（校验位错误）",
+        "Identity number: a digit is wrong, please check each one (the check character is wrong)",
     )
     assert messages[(4, "入住日期")][1] == "Move-in date: '明天' is not a date (YYYY-MM-DD)"
     assert messages[(6, "证件号码")] == ("证件号码与第 2 行重复", "Document number: the same as on line 2")

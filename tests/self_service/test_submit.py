@@ -113,7 +113,8 @@ BAD_RESIDENCE = [
     ("no room", {"room_id": ""}, "room_id", "房间不能为空", "Room: this field is required"),
     ("no name", {"person.name": ""}, "person.name", "姓名不能为空", "Name: this field is required"),
     ("bad check digit", {"person.id_number": TENANT_ID[:-1] + ("0" if TENANT_ID[-1] != "0" else "1")},
-     "person.id_number", "证件号码校验位错误", "Identity number: the check character is wrong"),
+     "person.id_number", "证件号码有误，请逐位核对（校验位错误）",
+     "Identity number: a digit is wrong, please check each one (the check character is wrong)"),
     ("birth date disagrees", {"person.birth_date": date(1990, 1, 16)}, "person.birth_date",
      "出生日期与证件号码不一致", "Birth date: does not match the identity number"),
     ("sex disagrees", {"person.sex": "2"}, "person.sex", "性别与证件号码不一致",
@@ -183,6 +184,19 @@ def test_every_error_of_a_form_comes_at_once() -> None:
         "move_in",
         "privacy_accepted",
     ]
+
+
+@pytest.mark.parametrize("id_number", ["", TENANT_ID[:-1] + ("0" if TENANT_ID[-1] != "0" else "1")])
+def test_a_wrong_or_missing_number_is_the_only_error_not_the_hukou_it_would_give(id_number: str) -> None:
+    # The form fills the 户籍 region in from a right number; beside a wrong one, the folded
+    # (optional-looking) 户籍地址 must not be flagged too.
+    raw = residence_fields(7, person=person_fields(id_number=id_number, hukou_address=""))
+    assert list(errors_of(raw)) == ["person.id_number"]
+
+
+def test_a_right_number_without_a_hukou_asks_for_it() -> None:
+    raw = residence_fields(7, person=person_fields(hukou_address=""))
+    assert list(errors_of(raw)) == ["person.hukou_address"]
 
 
 def test_a_child_may_have_no_phone_but_an_adult_family_member_needs_one() -> None:
