@@ -12,6 +12,7 @@ import streamlit as st
 from portal.declare.drafts import forget_draft
 from portal.declare.state import DeclForm
 from portal.ui.i18n import current_lang, t
+from portal.ui.scroll import scroll_to_top
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
 from shared.declarations.form_errors import FieldError, FormErrors
@@ -78,7 +79,8 @@ def show_declared(form: DeclForm) -> None:
     """The receipt of the form just stored; the form itself starts again empty."""
     code = form.receipt
     assert code is not None
-    form.reset(keep=["_receipt"])
+    first_showing = not st.session_state.get(form.key("_receipt_shown"))
+    form.reset(keep=["_receipt", "_receipt_shown"])
     show_receipt(code)
     st.button(
         t("再申报一份", "Declare another"),
@@ -86,6 +88,9 @@ def show_declared(form: DeclForm) -> None:
         icon=":material/add:",
         on_click=form.reset,
     )
+    if first_showing:  # from the form's foot, where 提交申报 was; later runs keep where the user is
+        st.session_state[form.key("_receipt_shown")] = True
+        scroll_to_top()
 
 
 def store_declaration(form: DeclForm, submit: Callable[..., Any], *, plate_code: str, data: Any) -> None:

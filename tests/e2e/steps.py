@@ -33,6 +33,8 @@ from tests.e2e.reruns import is_watched, wait_for_reruns
 
 PAGE_TIMEOUT_MS = 30_000
 PHONE: ViewportSize = {"width": 390, "height": 844}  # a phone's screen: forms must work one column wide
+# What WeChat's built-in browser leaves of that screen under its title bar and above its toolbar.
+WECHAT_PHONE: ViewportSize = {"width": 390, "height": 664}
 STREAMLIT_ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 RECEIPT_CODE = re.compile(r"^[2-9A-HJKMNP-Z]{5} [2-9A-HJKMNP-Z]{5}$")  # shown as two groups of five
 PLATE_BUTTONS = ("我是房东/管理人", "我住在这里")  # side by side, both primary

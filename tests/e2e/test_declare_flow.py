@@ -23,6 +23,7 @@ from tests.e2e.steps import (
     PAGE_TIMEOUT_MS,
     PHONE,
     PLEDGE,
+    WECHAT_PHONE,
     choose,
     declare_as_tenant,
     landlord_form,
@@ -95,6 +96,19 @@ def test_a_tenant_declares_from_the_plate_and_opens_the_receipt(page: Page, port
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_role("heading", name=re.compile("^状态: "))).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_text(f"回执码 {receipt_code[:5]} {receipt_code[5:]}")).to_be_visible()
+
+
+def test_the_receipt_opens_at_its_top_on_a_short_phone_screen(page: Page, portal: RunningApp) -> None:
+    # The submit button is at the form's foot: the receipt that replaces the form must not open
+    # scrolled down there, on half its QR code, with the code to keep above the screen.
+    code, room = plates_with_rooms(portal.database_url, limit=7)[6]
+    page.set_viewport_size(WECHAT_PHONE)
+    page.goto(plate_link(code, portal_url=portal.url))
+    receipt = declare_as_tenant(
+        page, room=room, name="王芳", id_number=make_id_number("430102", "19880726", "022")
+    )
+    expect(page.get_by_text("申报已提交")).to_be_in_viewport()
+    expect(page.get_by_role("heading", name=f"{receipt[:5]} {receipt[5:]}")).to_be_in_viewport()
 
 
 def test_a_half_filled_form_survives_a_reload_and_a_language_switch(page: Page, portal: RunningApp) -> None:
