@@ -7,7 +7,7 @@ import streamlit as st
 from portal.ui.i18n import current_lang, t
 from portal.ui.plate_refusal import receipt_button
 from portal.ui.rental_rating import staff_rental_box
-from portal.ui.text import ROOMS_SHOWN_OPEN, markdown_table, phone_text
+from portal.ui.text import ROOMS_SHOWN_OPEN, markdown_table, phone_link
 from portal.ui.widgets import mini_map
 from shared.core.codes import label
 from shared.models import PlateKind
@@ -91,8 +91,8 @@ def ways_on(plate: PlateView) -> None:
 
 
 def show_officer(plate: PlateView) -> None:
-    officer = f"{plate.officer_name or '—'} {phone_text(plate.officer_phone)}"
-    police = f"{plate.police_station} {phone_text(plate.police_phone)}"
+    officer = f"{plate.officer_name or '—'} {phone_link(plate.officer_phone)}"
+    police = f"{plate.police_station} {phone_link(plate.police_phone)}"
     with st.container(border=True):
         st.markdown(
             f"**{t('网格员', 'Grid officer')}**: {officer}"

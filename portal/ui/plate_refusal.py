@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from portal.ui.i18n import t
-from portal.ui.text import phone_text
+from portal.ui.text import phone_link
 from shared.core.db import session_scope
 from shared.places.contacts import PlateContacts, contacts_of_link, contacts_of_plate
 from shared.places.links import plate_link_query
@@ -110,11 +110,11 @@ def show_contacts(contacts: PlateContacts) -> None:
     lines = [f"**{t('需要帮助？请联系', 'Need help? Call')}** · {contacts.village_name}"]
     if contacts.officer_phone:
         lines.append(
-            f"{t('网格员', 'Grid officer')}: {contacts.officer_name} {phone_text(contacts.officer_phone)}"
+            f"{t('网格员', 'Grid officer')}: {contacts.officer_name} {phone_link(contacts.officer_phone)}"
         )
     if contacts.police_phone:
         lines.append(
-            f"{t('派出所', 'Police station')}: {contacts.police_station} {phone_text(contacts.police_phone)}"
+            f"{t('派出所', 'Police station')}: {contacts.police_station} {phone_link(contacts.police_phone)}"
         )
     with st.container(border=True):
         st.markdown("  \n".join(lines))

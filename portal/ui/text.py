@@ -36,6 +36,13 @@ def phone_text(phone: str | None) -> str:
     return format_phone_national(phone) if phone.startswith("+") else phone
 
 
+def phone_link(phone: str | None) -> str:
+    """A public contact number in Markdown, one tap to call (`[0769 8822 1110](tel:+8676988221110)`)."""
+    if not phone:
+        return ""
+    return f"[{phone_text(phone)}](tel:{re.sub(r'[^0-9+]', '', phone)})"
+
+
 def markdown_table(rows: list[dict[str, object]]) -> str:
     """Rows as a Markdown table, every cell literal text. The plate page shows its rooms this way
     rather than with st.dataframe, whose grid makes a phone fetch about 1.5 MB more JavaScript

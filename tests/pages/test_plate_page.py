@@ -62,7 +62,7 @@ def test_good_link_shows_address_rooms_officer_and_the_two_ways_on(plate_code: s
     assert not at.exception
     text = _texts(at)
     assert "麻涌镇 麻涌大道 12号" in text
-    assert "陈超" in text and "138 0013 8000" in text and "麻涌派出所" in text
+    assert "陈超 [138 0013 8000](tel:+8613800138000)" in text and "麻涌派出所" in text  # one tap to call
     assert "麻一村" in text and "正式门牌" in text
     rooms = _rooms(at)
     assert rooms["房间"] == ["301", "302"]

@@ -61,7 +61,7 @@ def test_forged_link_of_a_known_plate_offers_search_and_its_grid_officer(plate_c
     assert not at.exception
     text = _texts(at)
     assert "无法识别这个门牌链接" in text
-    assert "陈超 138 0013 8000" in text and "麻涌派出所" in text
+    assert "陈超 [138 0013 8000](tel:+8613800138000)" in text and "麻涌派出所" in text  # one tap to call
     assert "麻涌大道" not in text  # the address itself stays behind the signature
     assert SEARCH in {b.label for b in at.button}
     next(b for b in at.button if b.label == SEARCH).click().run()
@@ -82,5 +82,5 @@ def test_retired_plate_offers_search_and_whom_to_call(session: Session, plate_co
     session.commit()
     at = _portal(plate_token(old.code))
     assert not at.exception
-    assert "已停用" in _texts(at) and "王芳 139 0013 9000" in _texts(at)
+    assert "已停用" in _texts(at) and "王芳 [139 0013 9000](tel:+8613900139000)" in _texts(at)
     assert SEARCH in {b.label for b in at.button}
