@@ -195,7 +195,15 @@ def _tenant_blocks(
             with required_fields(form, here.sub("stay")):
                 default(form, here.sub("move_in"), today)
                 tenant["move_in"] = date_field(form, here.sub("move_in"))
-            with more_fields(form, here):
+            # The person's fold is 更多信息 just above: this one says what it holds.
+            folded_stay = (
+                t("居住事由、搬离日期（可不填）", "Reason, move-out date (optional)")
+                if correcting
+                else t(
+                    "居住事由（默认务工，可不填）", "Reason for living here (work unless changed; optional)"
+                )
+            )
+            with more_fields(form, here, title=folded_stay):
                 default(form, here.sub("reason"), WORK)
                 tenant["reason"] = code_field(form, here.sub("reason"), "residence_reason")
                 if correcting:

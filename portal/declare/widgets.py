@@ -63,15 +63,16 @@ def widget_class(key: str) -> str:
 
 
 @contextmanager
-def more_fields(form: DeclForm, where: Where) -> Iterator[None]:
-    """更多信息（可不填）: the optional fields, folded so a phone shows only what is needed.
+def more_fields(form: DeclForm, where: Where, *, title: str | None = None) -> Iterator[None]:
+    """更多信息（可不填）: the optional fields, folded so a phone shows only what is needed;
+    `title` names a second fold of one block by what it holds, so two never read the same.
 
     On a declaration page (a form in parts) they are drawn only while it is open: a closed
     expander's fields still cost each rerun of their part on the phone, where a field step's time
     goes (issue 12). Closed, each field gives the value it was left with (Session State keeps it,
     `persist_state`), so the checks and the draft see the whole form. The kiosk and the correction
     form draw them always."""
-    title = t("更多信息（可不填）", "More (optional)")
+    title = title or t("更多信息（可不填）", "More (optional)")
     if form.checks is None:
         with st.expander(title):
             yield

@@ -103,6 +103,17 @@ def test_a_landlord_declares_the_rental_with_a_tenant(session: Session, plate: d
     assert format_receipt_code(rental.receipt_code) in texts(at)
 
 
+def test_a_tenant_block_names_its_two_folds_apart(plate: dict[str, Any]) -> None:
+    # Found on a phone: two 更多信息（可不填） a few lines apart in one tenant's block.
+    at = open_page("declare_landlord", plate_code=plate["code"])
+    assert [e.label for e in at.expander] == [
+        "更多信息（可不填）",  # the landlord's own
+        "更多信息（可不填）",  # 租客 1's person
+        "居住事由（默认务工，可不填）",  # 租客 1's stay
+        "治安责任书（请阅读）",
+    ]
+
+
 def test_a_lease_left_without_start_began_with_the_first_move_in(
     session: Session, plate: dict[str, Any]
 ) -> None:
