@@ -68,7 +68,10 @@ def person_fields(form: DeclForm, where: Where, *, today: date, is_member: bool 
         raw["name"] = name_field(form, where)
         identity, facts = identity_fields(form, where, today=today)
         raw.update(identity)
-        raw["phone"] = phone_field(form, where)
+        if not is_member:
+            raw["phone"] = phone_field(form, where)
+    if is_member:  # a child's is not needed: no red *, and the field itself says so
+        raw["phone"] = phone_field(form, where, minors_may_skip=True)
     region = region_name(facts.region_code) if facts is not None else None
     raw.update(more_person_fields(form, where, identity["id_type"] or ID_RESIDENT, region=region))
     return raw
@@ -124,10 +127,13 @@ def ethnicity_field(form: DeclForm, where: Where, id_type: str) -> dict[str, Any
     return {"ethnicity": code_field(form, where.sub("ethnicity"), "ethnicity")}
 
 
-def phone_field(form: DeclForm, where: Where) -> str:
+def phone_field(form: DeclForm, where: Where, *, minors_may_skip: bool = False) -> str:
+    """`minors_may_skip`: a family member's, often a child's; the rule shows in the empty field
+    itself, not only in a tooltip a phone opens on a long press."""
+    minors = t("未满18周岁可不填", "Minors under 18 may leave it empty")
     return text_field(
-        form, where.sub("phone"), max_chars=24, kind="phone", placeholder="138 0013 8000",
-        help=t("未满18周岁可不填", "Minors under 18 may leave it empty"),
+        form, where.sub("phone"), max_chars=24, kind="phone",
+        placeholder=minors if minors_may_skip else "138 0013 8000", help=None if minors_may_skip else minors,
     )  # fmt: skip
 
 

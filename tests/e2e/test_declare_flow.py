@@ -273,6 +273,9 @@ def test_a_family_member_added_on_the_phone_has_its_required_fields_marked(
     asked = ["与申报人关系", "姓名", "证件类型", "证件号码", "民族"]
     marks = member.evaluate(LABEL_MARKS)
     assert_marked(marks, asked)
+    # Often a child's: not marked, and the empty field says who may leave it so.
+    assert marks["联系电话"] != MARKED
+    expect(member.get_by_label("联系电话", exact=True)).to_have_attribute("placeholder", "未满18周岁可不填")
 
     choose(page, "证件类型", "护照", within="随行人员 1")
     settle(page)
