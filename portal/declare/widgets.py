@@ -145,6 +145,10 @@ def choice_field(
     if form.folded:
         return form.folded_value(where)
     key = form.key(where.key)
+    lang = current_lang()
+    if form.drawn_in_language(key, lang) not in (None, lang) and st.session_state.get(key) is not None:
+        # The browser keeps showing a choice by the label it had: set anew, it shows the new one.
+        st.session_state[key] = st.session_state[key]
     value = st.selectbox(
         field_title(where, title),
         options,

@@ -133,8 +133,10 @@ def test_a_half_filled_form_survives_a_reload_and_a_language_switch(page: Page, 
 
     page.get_by_text("English", exact=True).click()
     expect(page.get_by_label("Name", exact=True)).to_have_value("王芳", timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_label("Ethnic group", exact=True)).to_have_value("Han")  # a choice, in English too
     page.get_by_text("中文", exact=True).click()
     expect(page.get_by_label("姓名", exact=True)).to_have_value("王芳", timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_label("民族", exact=True)).to_have_value("汉族")
 
     for field in tenant_form(room=room, name="王芳", id_number=number)[3:]:
         FILL[field.how](page, field.label, field.value)
