@@ -28,8 +28,9 @@ from shared.self_service.drafts import (
 )
 
 DRAFT_PARAM = "d"
-# Kept in a draft besides the fields: a submission interrupted by a reload is not sent twice.
-_ALSO_KEPT = ("_idempotency",)
+# Kept in a draft besides the fields: a submission interrupted by a reload is not sent twice, and
+# the fields already left show their messages again (a wrong number must not come back silent).
+_ALSO_KEPT = ("_idempotency", "_touched")
 
 
 def draft_token(form: DeclForm) -> str | None:

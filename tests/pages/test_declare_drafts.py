@@ -60,6 +60,18 @@ def test_a_reload_brings_back_what_was_typed(session: Session, plate: dict[str, 
     assert value_of(again, "tenant.move_in") == today()
 
 
+def test_a_reload_keeps_the_messages_of_fields_already_left(session: Session, plate: dict[str, Any]) -> None:
+    # Found on a phone: a wrong number came back from the reload with no word that it is wrong.
+    wrong = TENANT_ID[:-1] + ("0" if TENANT_ID[-1] != "0" else "1")
+    at = open_page("declare_tenant", plate_code=plate["code"])
+    fill(at, {**half_filled(plate), "tenant.person.id_number": wrong}).run()
+    message = "证件号码有误，请逐位核对（校验位错误）"
+    assert message in texts(at)
+    again = reload(plate, at.session_state["tenant._draft"])
+    assert message in texts(again)
+    assert "姓名不能为空" not in texts(again)  # only the fields left so far, as before the reload
+
+
 def test_submitting_deletes_the_draft(session: Session, plate: dict[str, Any]) -> None:
     at = open_page("declare_tenant", plate_code=plate["code"])
     fill(at, {**half_filled(plate), "tenant.reason": "11", "tenant.privacy_accepted": True}).run()
