@@ -1,7 +1,6 @@
 """我住在这里: a tenant declares their own residence (with family) in a room of this plate."""
 
 from portal.declare.page import FormPage, declaration_page
-from portal.declare.person_parts import complete_residence
 from portal.declare.sections import residence_section
 from shared.declarations.forms import validate_residence
 from shared.self_service.submit import submit_residence
@@ -13,6 +12,5 @@ declaration_page(
         section=residence_section,
         validate=validate_residence,
         submit=submit_residence,
-        complete=complete_residence,  # the person is drawn in parts
     )
 )

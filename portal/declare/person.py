@@ -66,14 +66,13 @@ def person_fields(form: DeclForm, where: Where, *, today: date, is_member: bool 
                 form, where.sub("relation"), relations, lambda key: RELATIONS[key][1 if lang == "en" else 0]
             )
         raw["name"] = name_field(form, where)
-        identity, facts = identity_fields(form, where, today=today)
+        identity = identity_fields(form, where, today=today)
         raw.update(identity)
         if not is_member:
             raw["phone"] = phone_field(form, where)
     if is_member:  # a child's is not needed: no red *, and the field itself says so
         raw["phone"] = phone_field(form, where, minors_may_skip=True)
-    region = region_name(facts.region_code) if facts is not None else None
-    raw.update(more_person_fields(form, where, identity["id_type"] or ID_RESIDENT, region=region))
+    raw.update(more_person_fields(form, where, identity["id_type"] or ID_RESIDENT))
     return raw
 
 
@@ -81,12 +80,12 @@ def name_field(form: DeclForm, where: Where) -> str:
     return text_field(form, where.sub("name"), max_chars=40)
 
 
-def identity_fields(form: DeclForm, where: Where, *, today: date) -> tuple[dict[str, Any], IdCheck | None]:
+def identity_fields(form: DeclForm, where: Where, *, today: date) -> dict[str, Any]:
     """The document and what its number says, or the fields it does not say."""
     raw = document_field(form, where)
     id_type = raw["id_type"] or ID_RESIDENT
-    number, facts = number_fields(form, where, id_type, today=today)
-    return {**raw, **number, **ethnicity_field(form, where, id_type)}, facts
+    number = number_fields(form, where, id_type, today=today)[0]
+    return {**raw, **number, **ethnicity_field(form, where, id_type)}
 
 
 def document_field(form: DeclForm, where: Where) -> dict[str, Any]:
@@ -137,8 +136,9 @@ def phone_field(form: DeclForm, where: Where, *, minors_may_skip: bool = False) 
     )  # fmt: skip
 
 
-def more_person_fields(form: DeclForm, where: Where, id_type: str, *, region: str | None) -> dict[str, Any]:
-    """更多信息（可不填）: `region`, read from the number, stands for a 户籍 address left empty."""
+def more_person_fields(form: DeclForm, where: Where, id_type: str) -> dict[str, Any]:
+    """更多信息（可不填）; a 户籍 address left empty is the region the number names (read by
+    shared.declarations.people_form)."""
     raw: dict[str, Any] = {}
     with more_fields(form, where):
         if id_type not in FOREIGNER_ID_TYPES:
@@ -146,7 +146,7 @@ def more_person_fields(form: DeclForm, where: Where, id_type: str, *, region: st
                 raw["ethnicity"] = code_field(form, where.sub("ethnicity"), "ethnicity")
             hint = t("可不填：按证件号码识别地区", "May be left empty: the region is read from the number")
             hukou = text_field(form, where.sub("hukou_address"), max_chars=200, help=hint)
-            raw["hukou_address"] = hukou or region or ""
+            raw["hukou_address"] = hukou
         raw["education"] = code_field(form, where.sub("education"), "education")
         raw["employer"] = text_field(form, where.sub("employer"), max_chars=120)
     return raw

@@ -3,16 +3,14 @@
 not the document's code lists (issue 12, part 3: a field's rerun cost grew with the elements its
 part redraws, and the number's step was the slowest a tenant takes).
 
-What crosses parts is read at the end (`complete_residence`): a 户籍 address left empty is the
-region the number says. Another document asks other things (the number's facts, 民族, 更多信息):
-choosing one reruns the page.
+Another document asks other things (the number's facts, 民族, 更多信息): choosing one reruns
+the page. (A 户籍 address left empty is the region the number names: shared.declarations reads it.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import streamlit as st
 
@@ -20,7 +18,6 @@ from portal.declare.parts import Raw, in_fragment_rerun, merge_raw, part
 from portal.declare.person import (
     document_field,
     ethnicity_field,
-    id_facts,
     more_person_fields,
     name_field,
     number_fields,
@@ -28,8 +25,6 @@ from portal.declare.person import (
 )
 from portal.declare.state import DeclForm, Where
 from portal.declare.widgets import required_fields
-from shared.core.clock import local_today
-from shared.core.regions import region_name
 from shared.core.validate import ID_RESIDENT
 
 PERSON = Where().sub("person")
@@ -86,14 +81,4 @@ def _ethnicity(form: DeclForm) -> Raw:
 
 
 def _more(form: DeclForm) -> Raw:
-    return {"person": more_person_fields(form, PERSON, _id_type(form), region=None)}
-
-
-def complete_residence(raw: Raw) -> Raw:
-    """A 户籍 address left empty is the region a resident card's number names."""
-    person: dict[str, Any] = raw.get("person") or {}
-    if "hukou_address" not in person or person["hukou_address"]:
-        return raw
-    facts = id_facts(person.get("id_type") or ID_RESIDENT, person.get("id_number") or "", local_today())
-    region = region_name(facts.region_code) if facts is not None else None
-    return {**raw, "person": {**person, "hukou_address": region or ""}}
+    return {"person": more_person_fields(form, PERSON, _id_type(form))}

@@ -12,7 +12,7 @@ import streamlit as st
 
 from portal.declare.parts import part
 from portal.declare.person import declarant_fields, person_fields
-from portal.declare.person_parts import complete_residence, own_person_parts
+from portal.declare.person_parts import own_person_parts
 from portal.declare.state import DeclForm, Where
 from portal.declare.tenant_upload import tenant_upload
 from portal.declare.texts import pledge, privacy_notice
@@ -54,7 +54,7 @@ def residence_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[
     raw.update(part(form, "family", lambda f: {"family": family_fields(f, today)}))
     raw.update(part(form, "privacy", _privacy))
     required_marks(form)
-    return complete_residence(raw)
+    return raw
 
 
 def _room(form: DeclForm, rooms: dict[int, str]) -> dict[str, Any]:

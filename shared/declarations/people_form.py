@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from shared.core.regions import region_name
 from shared.core.validate import (
     ID_FOREIGNER_PERMANENT,
     ID_HK_MACAO_PERMIT,
@@ -88,10 +89,14 @@ def read_person(form: Form, today: date, *, relation: str | None = None) -> Pers
     ethnicity = None if foreign else form.read("ethnicity", code_of("ethnicity"), None)
     if ethnicity is None and id_type == ID_RESIDENT and not form.has_error("ethnicity"):
         form.file(required(form.prefix + "ethnicity"), "ethnicity")
-    # A resident card's number names its 户籍 region (the form fills it in): asked for only once
-    # the number is right, not beside a wrong one in the optional fields.
-    hukou_needed = id_type == ID_RESIDENT and not number_failed
-    hukou = form.read("hukou_address", text_upto(200, needed=hukou_needed), "")
+    # A 户籍 address left empty is the region a resident card's number names (issue 12: derived,
+    # not asked), for every way in: the forms, a landlord's spreadsheet, the kiosk. It is asked
+    # only for a right number whose region is not in the table, never beside a wrong number.
+    region = (
+        region_name(check.region_code) if id_type == ID_RESIDENT and check and check.region_code else None
+    )
+    hukou_needed = id_type == ID_RESIDENT and not number_failed and region is None
+    hukou = form.read("hukou_address", text_upto(200, needed=hukou_needed), "") or region or ""
     education = form.read("education", code_of("education"), None)
     contact = form.read("phone", lambda path, value: phone(path, value) if text(value) else None, None)
     if contact is None and not form.has_error("phone") and birth and age_on(birth, today) >= ADULT_AGE:

@@ -111,6 +111,15 @@ def test_bad_rows_are_reported_and_good_rows_kept(session: Session, plate: DoorP
     assert result.rows_read == 6
 
 
+def test_a_blank_hukou_is_the_region_the_number_names(session: Session, plate: DoorPlate) -> None:
+    # As the form does: a landlord's list need not repeat what the number says, and a row with a
+    # wrong number is not sent back twice (once for the number, then for the 户籍 it would give).
+    wrong = WANG[:-1] + ("0" if WANG[-1] != "0" else "1")
+    result = parse(session, plate, table_csv([row(户籍地址=""), row(户籍地址="", 证件号码=wrong)]))
+    assert [t.person.hukou_address for t in result.tenants] == ["湖南省 芙蓉区"]
+    assert [(e.line, e.column) for e in result.errors] == [(3, "证件号码")]
+
+
 def test_excel_mangled_numbers_are_explained(session: Session, plate: DoorPlate) -> None:
     data = table_xlsx([HEADERS, [row()[h] if h != "证件号码" else 4.30102199001150e17 for h in HEADERS]])
     result = parse(session, plate, data, "tenants.xlsx")

@@ -129,8 +129,6 @@ BAD_RESIDENCE = [
      "Ethnic group: this field is required"),
     ("unknown ethnic group", {"person.ethnicity": "火星"}, "person.ethnicity", "民族“火星”无效",
      "Ethnic group: '火星' is not valid"),
-    ("no hukou address", {"person.hukou_address": " "}, "person.hukou_address", "户籍地址不能为空",
-     "Household-registration address: this field is required"),
     ("no reason", {"reason": ""}, "reason", "居住事由不能为空",
      "Reason for residence: this field is required"),
     ("no move-in", {"move_in": None}, "move_in", "入住日期不能为空", "Move-in date: this field is required"),
@@ -179,7 +177,6 @@ def test_every_error_of_a_form_comes_at_once() -> None:
         "person.phone",
         "family[0].birth_date",
         "family[0].ethnicity",
-        "family[0].hukou_address",
         "family[0].relation",
         "move_in",
         "privacy_accepted",
@@ -194,9 +191,16 @@ def test_a_wrong_or_missing_number_is_the_only_error_not_the_hukou_it_would_give
     assert list(errors_of(raw)) == ["person.id_number"]
 
 
-def test_a_right_number_without_a_hukou_asks_for_it() -> None:
-    raw = residence_fields(7, person=person_fields(hukou_address=""))
-    assert list(errors_of(raw)) == ["person.hukou_address"]
+@pytest.mark.parametrize(
+    ("region", "hukou"),
+    [("430102", "湖南省 芙蓉区"), ("439999", "湖南省")],  # a county not in the table
+)
+def test_a_blank_hukou_is_the_region_the_number_names(region: str, hukou: str) -> None:
+    number = make_id_number(region, "19900115", "011")
+    raw = residence_fields(7, person=person_fields(id_number=number, hukou_address=""))
+    assert validate_residence(raw, today=TODAY).person.hukou_address == hukou
+    typed = residence_fields(7, person=person_fields(id_number=number, hukou_address="湖南省长沙市五一路1号"))
+    assert validate_residence(typed, today=TODAY).person.hukou_address == "湖南省长沙市五一路1号"
 
 
 def test_a_child_may_have_no_phone_but_an_adult_family_member_needs_one() -> None:
