@@ -19,6 +19,8 @@ from shared.declarations.form_errors import FieldError, FormErrors
 from shared.models import utcnow
 from shared.self_service.receipt_access import format_receipt_code, receipt_link, receipt_qr_png
 
+_SCROLLED_TO = "receipt.scrolled_to"  # the last receipt shown from its top, in this session
+
 
 def checked_submission(
     form: DeclForm, validate: Callable[..., Any], raw: dict[str, Any], *, today: date, title: str
@@ -73,14 +75,18 @@ def show_receipt(receipt_code: str) -> None:
         icon=":material/receipt_long:",
         query_params={"r": receipt_code},
     )
+    if st.session_state.get(_SCROLLED_TO) != receipt_code:
+        # Shown in place of a form, at whose foot 提交申报 was: once, from its top; a later run
+        # (a language switch) leaves the page where the user is.
+        st.session_state[_SCROLLED_TO] = receipt_code
+        scroll_to_top()
 
 
 def show_declared(form: DeclForm) -> None:
     """The receipt of the form just stored; the form itself starts again empty."""
     code = form.receipt
     assert code is not None
-    first_showing = not st.session_state.get(form.key("_receipt_shown"))
-    form.reset(keep=["_receipt", "_receipt_shown"])
+    form.reset(keep=["_receipt"])
     show_receipt(code)
     st.button(
         t("再申报一份", "Declare another"),
@@ -88,9 +94,6 @@ def show_declared(form: DeclForm) -> None:
         icon=":material/add:",
         on_click=form.reset,
     )
-    if first_showing:  # from the form's foot, where 提交申报 was; later runs keep where the user is
-        st.session_state[form.key("_receipt_shown")] = True
-        scroll_to_top()
 
 
 def store_declaration(form: DeclForm, submit: Callable[..., Any], *, plate_code: str, data: Any) -> None:

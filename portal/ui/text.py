@@ -36,11 +36,16 @@ def phone_text(phone: str | None) -> str:
     return format_phone_national(phone) if phone.startswith("+") else phone
 
 
+def tel_target(phone: str) -> str:
+    """What a link that calls `phone` points to: `tel:` and the digits (a leading + kept)."""
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
 def phone_link(phone: str | None) -> str:
     """A public contact number in Markdown, one tap to call (`[0769 8822 1110](tel:+8676988221110)`)."""
     if not phone:
         return ""
-    return f"[{phone_text(phone)}](tel:{re.sub(r'[^0-9+]', '', phone)})"
+    return f"[{phone_text(phone)}]({tel_target(phone)})"
 
 
 def markdown_table(rows: list[dict[str, object]]) -> str:

@@ -69,7 +69,7 @@ def test_a_reload_keeps_the_messages_of_fields_already_left(session: Session, pl
     assert message in texts(at)
     again = reload(plate, at.session_state["tenant._draft"])
     assert message in texts(again)
-    assert "姓名不能为空" not in texts(again)  # only the fields left so far, as before the reload
+    assert "居住事由不能为空" not in texts(again)  # only the fields left so far, as before the reload
 
 
 def test_submitting_deletes_the_draft(session: Session, plate: dict[str, Any]) -> None:
