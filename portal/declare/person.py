@@ -84,7 +84,7 @@ def identity_fields(form: DeclForm, where: Where, *, today: date) -> dict[str, A
     """The document and what its number says, or the fields it does not say."""
     raw = document_field(form, where)
     id_type = raw["id_type"] or ID_RESIDENT
-    number = number_fields(form, where, id_type, today=today)[0]
+    number = number_fields(form, where, id_type, today=today)
     return {**raw, **number, **ethnicity_field(form, where, id_type)}
 
 
@@ -93,9 +93,7 @@ def document_field(form: DeclForm, where: Where) -> dict[str, Any]:
     return {"id_type": code_field(form, where.sub("id_type"), "id_type", default=ID_RESIDENT)}
 
 
-def number_fields(
-    form: DeclForm, where: Where, id_type: str, *, today: date
-) -> tuple[dict[str, Any], IdCheck | None]:
+def number_fields(form: DeclForm, where: Where, id_type: str, *, today: date) -> dict[str, Any]:
     """The number and what it says, or the fields it does not say; a foreigner's nationality."""
     raw: dict[str, Any] = {"id_number": text_field(form, where.sub("id_number"), max_chars=30)}
     facts = id_facts(id_type, raw["id_number"], today)
@@ -115,7 +113,7 @@ def number_fields(
             raw["visa_expiry"] = date_field(
                 form, where.sub("visa_expiry"), latest=today + timedelta(days=3660)
             )
-    return raw, facts
+    return raw
 
 
 def ethnicity_field(form: DeclForm, where: Where, id_type: str) -> dict[str, Any]:

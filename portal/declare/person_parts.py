@@ -73,7 +73,7 @@ def _id_type(form: DeclForm) -> str:
 
 
 def _number(form: DeclForm, today: date) -> Raw:
-    return _required(form, "number", lambda: number_fields(form, PERSON, _id_type(form), today=today)[0])
+    return _required(form, "number", lambda: number_fields(form, PERSON, _id_type(form), today=today))
 
 
 def _ethnicity(form: DeclForm) -> Raw:
