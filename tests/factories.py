@@ -46,6 +46,11 @@ def make_id_number(region: str = "441900", birth: str = "19800101", sequence: st
     return first17 + gb11643_check_char(first17)
 
 
+def wrong_check_digit(number: str) -> str:
+    """`number` with its last character (the check digit) changed: one digit wrong."""
+    return number[:-1] + ("0" if number[-1] != "0" else "1")
+
+
 def make_uscc(prefix: str = "91441900", body: str | None = None) -> str:
     """A valid unified social credit code (GB 32100)."""
     first17 = prefix + (body if body is not None else f"{_next():09d}")

@@ -41,6 +41,7 @@ from tests.factories import (
     make_street,
     table_csv,
     table_xlsx,
+    wrong_check_digit,
 )
 
 TODAY = date(2026, 11, 25)
@@ -159,15 +160,11 @@ TENANT_HEADERS = ("房号", "姓名", "性别", "民族", "出生日期", "证�
                   "工作单位", "入住日期", "居住事由")  # fmt: skip
 
 
-def wrong_check(number: str) -> str:
-    return number[:-1] + ("0" if number[-1] != "0" else "1")
-
-
 TENANT_BAD: dict[str, Sequence[str]] = {
     "房号": ["", "9999", HYPERLINK, "3" * 5000, "301" + RTL],
     "姓名": ["", "张" + RTL + "三", "王" + ISOLATE + "强", "李" + ZERO_WIDTH + "娜", HYPERLINK, "@SUM(A1)",
              "张" * 81, "=1+1"],
-    "证件号码": ["", wrong_check(make_id_number("430102", "19900115", "777")), "=1+1", "4" * 5000,
+    "证件号码": ["", wrong_check_digit(make_id_number("430102", "19900115", "777")), "=1+1", "4" * 5000,
                  "4.30102E+17"],
     "联系电话": ["", "123", HYPERLINK, "1" * 5000],
     "户籍地址": ["湖南省" + RTL + "长沙市", "湖" * 201],  # left blank it is the number's region
@@ -247,7 +244,7 @@ HOUSING_BAD: dict[str, Sequence[str]] = {
     "用途": ["火箭发射", HYPERLINK, "用" * 3000],
     "是否出租": ["", "maybe"],
     "业主姓名": ["", HYPERLINK, "陈" + RTL + "大文", "陈" * 81],
-    "业主证件号码": ["", wrong_check(HOUSING_OWNER_ID), "=1+1", "4.41900197E+17", "4" * 5000],
+    "业主证件号码": ["", wrong_check_digit(HOUSING_OWNER_ID), "=1+1", "4.41900197E+17", "4" * 5000],
     "业主电话": ["123", "1" * 5000, "138" + RTL + "00138000"],
 }  # fmt: skip
 

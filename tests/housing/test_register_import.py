@@ -32,6 +32,7 @@ from tests.factories import (
     make_street,
     table_csv,
     table_xlsx,
+    wrong_check_digit,
 )
 
 TODAY = date(2026, 3, 1)
@@ -106,7 +107,7 @@ BAD_ROWS = [
     ("unknown plate", {"门牌编码": "P-NOPE"}, "门牌编码", "P-NOPE 不存在",
      "plate code P-NOPE does not exist"),
     ("retired plate", {"门牌编码": "P-OLD"}, "门牌编码", "已停用", "is retired"),
-    ("bad id check digit", {"业主证件号码": OWNER_ID[:-1] + ("0" if OWNER_ID[-1] != "0" else "1")},
+    ("bad id check digit", {"业主证件号码": wrong_check_digit(OWNER_ID)},
      "业主证件号码", "校验位错误", "check character is wrong"),
     ("bad phone", {"业主电话": "12345"}, "业主电话", "电话号码无效", "not a valid number"),
     ("bad use", {"用途": "游乐场"}, "用途", "“游乐场”无效", "'游乐场' is not valid"),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from shared.models import Declaration, FormDraft, utcnow
 from shared.self_service.drafts import DRAFT_TTL, new_draft_token
-from tests.factories import TENANT_ID, make_building, make_id_number, make_plate, make_room
+from tests.factories import TENANT_ID, make_building, make_id_number, make_plate, make_room, wrong_check_digit
 from tests.pages.declaring import click, fill, open_page, texts, today, value_of
 
 HK_PERMIT = make_id_number("810000", "19881203", "022")  # a woman born 1988-12-03
@@ -62,7 +62,7 @@ def test_a_reload_brings_back_what_was_typed(session: Session, plate: dict[str, 
 
 def test_a_reload_keeps_the_messages_of_fields_already_left(session: Session, plate: dict[str, Any]) -> None:
     # Found on a phone: a wrong number came back from the reload with no word that it is wrong.
-    wrong = TENANT_ID[:-1] + ("0" if TENANT_ID[-1] != "0" else "1")
+    wrong = wrong_check_digit(TENANT_ID)
     at = open_page("declare_tenant", plate_code=plate["code"])
     fill(at, {**half_filled(plate), "tenant.person.id_number": wrong}).run()
     message = "证件号码有误，请逐位核对（校验位错误）"

@@ -25,6 +25,7 @@ from tests.factories import (
     make_room,
     table_csv,
     table_xlsx,
+    wrong_check_digit,
 )
 from tests.pages.declaring import click, fill, open_page, texts, today, value_of
 
@@ -145,8 +146,8 @@ def test_tenants_are_added_and_removed_without_losing_the_others(
 
 BAD_FIELDS = [
     ("no landlord name", {"landlord.landlord.name": ""}, "姓名不能为空", "房东 · 姓名"),
-    ("bad landlord number", {"landlord.landlord.id_number": LANDLORD_ID[:-1] + ("0" if LANDLORD_ID[-1] != "0"
-     else "1")}, "证件号码有误，请逐位核对（校验位错误）", "房东 · 证件号码"),
+    ("bad landlord number", {"landlord.landlord.id_number": wrong_check_digit(LANDLORD_ID)},
+     "证件号码有误，请逐位核对（校验位错误）", "房东 · 证件号码"),
     ("bad landlord phone", {"landlord.landlord.phone": "123"}, "电话号码无效", "房东 · 联系电话"),
     ("no lease start nor move-in", {"landlord.lease_start": None, "landlord.tenants#0.move_in": None},
      "租赁开始日期不能为空", "租赁开始日期"),
@@ -201,7 +202,7 @@ def test_an_upload_reports_every_bad_row_and_declares_the_good_ones(
         row(),
         row(**{"房号": "999", "证件号码": LI, "性别": "女"}),
         row(**{"房号": "302", "姓名": "李娜", "性别": "", "证件号码": LI}),
-        row(**{"证件号码": WANG[:-1] + ("0" if WANG[-1] != "0" else "1"), "入住日期": "明天"}),
+        row(**{"证件号码": wrong_check_digit(WANG), "入住日期": "明天"}),
     ]
     at = upload(at, "tenants.csv", table_csv(rows))
     assert not at.exception

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from shared.declarations.store import payload_of
 from shared.models import Declaration, DeclarationKind
 from shared.self_service.receipt_access import format_receipt_code
-from tests.factories import make_building, make_id_number, make_plate, make_room, make_uscc
+from tests.factories import make_building, make_id_number, make_plate, make_room, make_uscc, wrong_check_digit
 from tests.pages.declaring import click, fill, open_page, texts, value_of
 
 MANAGER_ID = make_id_number("441900", "19800808", "051")
@@ -69,7 +69,7 @@ def test_a_manager_declares_an_organisation(session: Session, plate: dict[str, A
 BAD_FIELDS = [
     # The service names the organisation's name 姓名 (FIELD_LABELS has one "name"); shown under 单位名称.
     ("no name", {"organisation.name": ""}, "不能为空", "统一社会信用代码"),
-    ("bad uscc", {"organisation.uscc": USCC[:-1] + ("0" if USCC[-1] != "0" else "1")}, "统一社会信用代码",
+    ("bad uscc", {"organisation.uscc": wrong_check_digit(USCC)}, "统一社会信用代码",
      None),
     ("no legal rep", {"organisation.legal_rep": ""}, "法定代表人不能为空", None),
     ("bad phone", {"organisation.phone": "88"}, "电话号码无效", None),

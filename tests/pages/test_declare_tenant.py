@@ -13,7 +13,16 @@ from shared.declarations.store import payload_of
 from shared.models import Declaration, DeclarationKind
 from shared.places.links import plate_token
 from shared.self_service.receipt_access import format_receipt_code
-from tests.factories import CHILD_ID, TENANT_ID, make_building, make_grid, make_plate, make_room, make_street
+from tests.factories import (
+    CHILD_ID,
+    TENANT_ID,
+    make_building,
+    make_grid,
+    make_plate,
+    make_room,
+    make_street,
+    wrong_check_digit,
+)
 from tests.pages.declaring import click, fill, open_page, texts, today, value_of
 
 
@@ -93,7 +102,7 @@ def test_a_child_travels_with_the_tenant(session: Session, plate: dict[str, Any]
 
 BAD_FIELDS = [
     ("no room", {"tenant.room_id": None}, "房间不能为空", "房间"),
-    ("bad check digit", {"tenant.person.id_number": TENANT_ID[:-1] + ("0" if TENANT_ID[-1] != "0" else "1")},
+    ("bad check digit", {"tenant.person.id_number": wrong_check_digit(TENANT_ID)},
      "证件号码有误，请逐位核对（校验位错误）", "本人 · 证件号码"),
     ("bad phone", {"tenant.person.phone": "12345"}, "电话号码无效", "本人 · 联系电话"),
     ("adult without phone", {"tenant.person.phone": ""}, "联系电话不能为空（未满18周岁可不填）",
@@ -135,7 +144,7 @@ def test_a_wrong_field_is_named_beside_it_and_nothing_typed_is_lost(
 
 def test_messages_follow_the_users_language(session: Session, plate: dict[str, Any]) -> None:
     at = open_page("declare_tenant", plate_code=plate["code"], lang="English")
-    wrong = TENANT_ID[:-1] + ("0" if TENANT_ID[-1] != "0" else "1")
+    wrong = wrong_check_digit(TENANT_ID)
     fill(at, {**good_values(plate["rooms"]["301"]), "tenant.person.id_number": wrong})
     at = click(at, "tenant._submit")
     assert "Identity number: a digit is wrong, please check each one (the check character is wrong)" in texts(

@@ -26,6 +26,7 @@ from tests.factories import (
     rental_fields,
     table_csv,
     table_xlsx,
+    wrong_check_digit,
 )
 
 TODAY = date(2026, 11, 25)
@@ -84,7 +85,7 @@ def test_bad_rows_are_reported_and_good_rows_kept(session: Session, plate: DoorP
     rows = [
         row(),
         row(**{"房号": "999", "证件号码": LI, "性别": "女"}),
-        row(**{"证件号码": WANG[:-1] + ("0" if WANG[-1] != "0" else "1"), "入住日期": "明天"}),
+        row(**{"证件号码": wrong_check_digit(WANG), "入住日期": "明天"}),
         row(**{"证件号码": LI, "性别": "", "联系电话": "", "民族": "火星"}),
         row(),  # 王强 again
         row(**{"房号": "501", "证件号码": make_id_number("110105", "19700101", "013")}),  # retired room
@@ -114,7 +115,7 @@ def test_bad_rows_are_reported_and_good_rows_kept(session: Session, plate: DoorP
 def test_a_blank_hukou_is_the_region_the_number_names(session: Session, plate: DoorPlate) -> None:
     # As the form does: a landlord's list need not repeat what the number says, and a row with a
     # wrong number is not sent back twice (once for the number, then for the 户籍 it would give).
-    wrong = WANG[:-1] + ("0" if WANG[-1] != "0" else "1")
+    wrong = wrong_check_digit(WANG)
     result = parse(session, plate, table_csv([row(户籍地址=""), row(户籍地址="", 证件号码=wrong)]))
     assert [t.person.hukou_address for t in result.tenants] == ["湖南省 芙蓉区"]
     assert [(e.line, e.column) for e in result.errors] == [(3, "证件号码")]
