@@ -52,7 +52,8 @@ def _mobile_length(raw: str, field: str) -> ValidationError | None:
     """A mainland mobile with a digit missing or one too many (the slip people make): say so,
     not the landline and overseas advice that fits other numbers."""
     digits = re.sub(r"\D", "", raw)
-    for prefix in ("+86", "0086"):
+    # "86 138…" is the country code without its +: no mainland number starts with 86.
+    for prefix in ("+86", "0086", "86"):
         if raw.startswith(prefix):
             digits = digits[len(prefix.strip("+")) :]
             break

@@ -489,6 +489,10 @@ INVALID_PHONE = (
         ("1381234567", "Phone number: a mobile number has 11 digits (this one has 10)"),
         ("138123456789", "Phone number: a mobile number has 11 digits (this one has 12)"),
         ("+86 138 1234 567", "Phone number: a mobile number has 11 digits (this one has 10)"),
+        # the country code typed without its +
+        ("86 1381234567", "Phone number: a mobile number has 11 digits (this one has 10)"),
+        ("86 138123456789", "Phone number: a mobile number has 11 digits (this one has 12)"),
+        ("86123", INVALID_PHONE),
         ("0769-123", INVALID_PHONE),
         ("22345678", INVALID_PHONE),  # a landline without its area code
         ("21234567", INVALID_PHONE),  # a Hong Kong number without +852
