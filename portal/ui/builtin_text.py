@@ -77,6 +77,13 @@ def builtin_text_css() -> str:
             size="1rem",
         ),
     ]
+    # Not Streamlit's English, but the same sheet (one element less in every rerun): on a phone a
+    # long heading wraps after its punctuation into even lines ("居住登记：" / "我住在这里"), not
+    # with a last character alone; a phrase too long for a line still breaks anywhere.
+    rules.append(
+        '[data-testid="stHeading"] :is(h1, h2, h3) '
+        "{ text-wrap: balance; word-break: keep-all; overflow-wrap: anywhere; }"
+    )
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 

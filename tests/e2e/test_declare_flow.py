@@ -111,6 +111,38 @@ def test_the_receipt_opens_at_its_top_on_a_short_phone_screen(page: Page, portal
     expect(page.get_by_role("heading", name=f"{receipt[:5]} {receipt[5:]}")).to_be_in_viewport()
 
 
+# The text of a heading, line by line as the browser wrapped it.
+HEADING_LINES = """(heading) => {
+  const lines = new Map(), range = document.createRange();
+  const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode())
+    for (let i = 0; i < node.length; i++) {
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const top = Math.round(range.getBoundingClientRect().top);
+      lines.set(top, (lines.get(top) || "") + node.data[i]);
+    }
+  return [...lines.values()];
+}"""
+
+
+def test_form_headings_wrap_into_whole_lines_on_a_phone(page: Page, portal: RunningApp) -> None:
+    # 390 px holds nine characters of a heading: "居住登记：我住在这里" left "里" alone on a line.
+    code, _ = plates_with_rooms(portal.database_url, limit=1)[0]
+    page.set_viewport_size(PHONE)
+    headings = {"我住在这里": "居住登记：我住在这里", "我是房东": "出租房屋登记：我是房东/管理人"}
+    for button, heading in headings.items():
+        page.goto(plate_link(code, portal_url=portal.url))
+        wait_for_plate_page(page)
+        page.get_by_role("button", name=button).click()
+        title = page.get_by_role("heading", name=heading)
+        expect(title).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+        lines = title.evaluate(HEADING_LINES)
+        assert "".join(lines) == heading
+        assert len(lines) == 2 and min(len(line) for line in lines) >= 4, lines
+        if button == "我住在这里":
+            assert lines == ["居住登记：", "我住在这里"]
+
+
 def test_a_half_filled_form_survives_a_reload_and_a_language_switch(page: Page, portal: RunningApp) -> None:
     """WeChat's browser reloads the page when its user goes to a chat to copy an ID number."""
     code, room = plates_with_rooms(portal.database_url, limit=2)[1]
