@@ -19,8 +19,9 @@ from portal.declare.parts import Checks, Raw, check
 from portal.declare.plate_access import back_to_plate, open_declaring_plate, require_rooms
 from portal.declare.state import DeclForm
 from portal.declare.submit import show_declared, store_declaration
-from portal.declare.widgets import unfold_errors
+from portal.declare.widgets import unfold_errors, widget_class
 from portal.ui.i18n import t
+from portal.ui.scroll import scroll_to_first
 from shared.core.clock import local_today
 
 
@@ -85,3 +86,6 @@ def _submit(page: FormPage, form: DeclForm) -> None:
     if clicked and data is not None:
         assert form.checks is not None
         store_declaration(form, page.submit, plate_code=form.checks.plate_code, data=data)
+    elif clicked and form.wrong_keys():
+        # The button is at the form's foot: show the first field to correct, not only the summary.
+        scroll_to_first([widget_class(key) for key in form.wrong_keys()], turn=form.tries)

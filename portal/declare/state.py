@@ -157,6 +157,13 @@ class DeclForm:
     def attempt(self) -> None:
         """on_click of the submit button: from now on every message shows."""
         self.attempted = True
+        st.session_state[self.key("_wrong")] = set()
+        st.session_state[self.key("_tries")] = self.tries + 1
+
+    @property
+    def tries(self) -> int:
+        """Presses of the submit button on this form so far."""
+        return int(st.session_state.get(self.key("_tries"), 0))
 
     def idempotency_key(self) -> str:
         """One key per form instance, drawn when the form is first shown, kept until it is stored."""
@@ -219,9 +226,17 @@ class DeclForm:
                 self.slots_missing = True
             elif shown:
                 holder.markdown("  \n".join(f":red[{escape_markdown(m)}]" for m in mine))
+                if self.attempted:
+                    self.wrong_keys().add(widget_key)
             elif path in self.requested:
                 holder.markdown(f":orange[{t('工作人员请您核对此项', 'The officer asks you to check this')}]")
         return [e for e in errors if e.field not in self._slots]
+
+    def wrong_keys(self) -> set[str]:
+        """The widgets whose messages showed since the last submit attempt (`attempt` empties it),
+        in no order: the page knows which comes first."""
+        wrong: set[str] = self._state("_wrong", set())
+        return wrong
 
     def summary(self, errors: Sequence[FieldError]) -> str:
         """Every error, each named by its field's place on the form (`随行人员2 · 出生日期`)."""

@@ -111,6 +111,36 @@ def test_the_receipt_opens_at_its_top_on_a_short_phone_screen(page: Page, portal
     expect(page.get_by_role("heading", name=f"{receipt[:5]} {receipt[5:]}")).to_be_in_viewport()
 
 
+def test_a_form_sent_back_shows_its_first_field_to_correct(page: Page, portal: RunningApp) -> None:
+    # 提交申报 is at the form's foot: on a phone the summary of what is wrong showed there, and the
+    # fields it names were screens above it.
+    code, room = plates_with_rooms(portal.database_url, limit=1)[0]
+    page.set_viewport_size(WECHAT_PHONE)
+    page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page)
+    page.get_by_role("button", name="我住在这里").click()
+    choose(page, "房间", room)
+    type_into(page, "联系电话", "138 0013 8000")
+    settle(page)
+    page.get_by_role("button", name="提交申报").click()
+    settle(page)
+    name = page.get_by_label("姓名", exact=True)
+    expect(name).to_be_focused(timeout=PAGE_TIMEOUT_MS)
+    expect(name).to_be_in_viewport()
+    expect(page.get_by_text("姓名不能为空", exact=True)).to_be_in_viewport()
+    expect(page.get_by_text("有 4 处需要修改：")).not_to_be_in_viewport()  # the summary, at the foot
+
+    # Corrected, sent again: the next field to correct (the number, now wrong) comes to the screen.
+    type_into(page, "姓名", "王芳")
+    type_into(page, "证件号码", "123")
+    settle(page)
+    page.get_by_role("button", name="提交申报").click()
+    settle(page)
+    number = page.get_by_label("证件号码", exact=True)
+    expect(number).to_be_focused(timeout=PAGE_TIMEOUT_MS)
+    expect(number).to_be_in_viewport()
+
+
 # The text of a heading, line by line as the browser wrapped it.
 HEADING_LINES = """(heading) => {
   const lines = new Map(), range = document.createRange();
