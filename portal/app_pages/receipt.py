@@ -14,14 +14,19 @@ from portal.receipt.actions import (
 from portal.receipt.pass_widgets import show_resident_pass, show_visitors
 from portal.receipt.permit_widgets import show_permit
 from portal.receipt.rectifications import show_rectifications
-from portal.receipt.widgets import show_declared, show_people, show_status, show_timeline
+from portal.receipt.widgets import show_declared, show_people, show_status, show_timeline, show_way_back
 from portal.ui.i18n import t
 from shared.core.clock import local_today
 from shared.models import utcnow
 
+way_back = st.empty()
+before = opened_receipt()  # drawn now too: a refused look-up stops the page
+show_way_back(way_back, before.view if before else None)
 st.header(t("我的回执", "My receipt"))
 look_up()
 opened = opened_receipt()
+if opened is not before:  # a receipt just opened: back to its plate
+    show_way_back(way_back, opened.view if opened else None)
 if opened is None:
     st.stop()
 

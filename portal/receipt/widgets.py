@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from portal.ui.i18n import current_lang, t
 from portal.ui.text import escape_markdown
@@ -21,6 +22,7 @@ from shared.models import DeclarationKind
 from shared.self_service.receipt_access import format_receipt_code
 from shared.self_service.receipt_masking import mask_payload
 from shared.self_service.receipt_people import room_ids_of
+from shared.places.links import plate_link_query
 from shared.self_service.receipt_view import ReceiptView
 
 CLIENT_KEY = "receipt._client"
@@ -49,6 +51,17 @@ def client_key() -> str:
     if isinstance(address, str) or forwarded:
         return f"ip:{address if isinstance(address, str) else ''}|{forwarded or ''}"[:200]
     return "session:" + str(st.session_state.setdefault(CLIENT_KEY, uuid.uuid4().hex))
+
+
+def show_way_back(place: DeltaGenerator, view: ReceiptView | None) -> None:
+    """Above the heading, as on the forms: back to the plate of the opened receipt (the address as
+    its label), or to the home page; a phone shows the app's menu only folded away."""
+    with place.container():
+        if view is not None and view.plate_code is not None:
+            label, query = f"{view.village} · {view.address}", plate_link_query(view.plate_code)
+        else:  # nothing opened yet, or an address still waiting for its plate
+            label, query = t("首页", "Home"), {}
+        st.page_link("app_pages/plate.py", label=label, icon=":material/arrow_back:", query_params=query)
 
 
 def local_time(moment: datetime) -> str:

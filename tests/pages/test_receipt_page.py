@@ -292,3 +292,20 @@ def test_a_listed_tenant_opens_their_own_receipt_and_pass_after_approval(
     assert not [b for b in at.button if b.key in ("receipt.end", "receipt.fix._submit")]
     landlord = look_up(rental.receipt_code, LANDLORD_ID[-6:])
     assert "租客通行码" in texts(landlord) and len(landlord.get("image")) == 2
+
+
+def test_the_way_back_leads_home_then_to_the_opened_receipts_plate(
+    session: Session, rooms: dict[str, Any]
+) -> None:
+    # A phone shows the app's menu folded away: the page itself offers the way back.
+    declaration = declare(session, rooms)
+    at = open_page("receipt", r=declaration.receipt_code)
+    [home] = at.get("page_link")
+    assert (home.proto.label, home.proto.query_string) == ("首页", "")
+    at = look_up(None, TAIL, at=at)
+    [plate] = at.get("page_link")
+    assert plate.proto.label.endswith(" · 麻涌大道 12号")
+    assert plate.proto.query_string.startswith("p=")
+    at = look_up(None, WRONG_TAIL, at=at)  # refused: the page stops, the way back stays
+    assert MISMATCH in texts(at)
+    assert len(at.get("page_link")) == 1
