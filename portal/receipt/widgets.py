@@ -19,10 +19,10 @@ from shared.declarations.form_errors import field_label
 from shared.declarations.inputs import CODED_FIELDS, RELATIONS
 from shared.declarations.labels import KIND_LABELS
 from shared.models import DeclarationKind
+from shared.places.links import plate_link_query
 from shared.self_service.receipt_access import format_receipt_code
 from shared.self_service.receipt_masking import mask_payload
 from shared.self_service.receipt_people import room_ids_of
-from shared.places.links import plate_link_query
 from shared.self_service.receipt_view import ReceiptView
 
 CLIENT_KEY = "receipt._client"
