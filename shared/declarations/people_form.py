@@ -99,7 +99,11 @@ def read_person(form: Form, today: date, *, relation: str | None = None) -> Pers
     hukou = form.read("hukou_address", text_upto(200, needed=hukou_needed), "") or region or ""
     education = form.read("education", code_of("education"), None)
     contact = form.read("phone", lambda path, value: phone(path, value) if text(value) else None, None)
-    if contact is None and not form.has_error("phone") and birth and age_on(birth, today) >= ADULT_AGE:
+    # Known to be a minor: no phone needed. A declarant of unknown age (the number not given or
+    # wrong yet) is asked at once, as the form marks it, not after the number is put right.
+    minor = birth is not None and age_on(birth, today) < ADULT_AGE
+    phone_needed = not minor and (birth is not None or relation == "self")
+    if contact is None and not form.has_error("phone") and phone_needed:
         form.fail(
             "phone",
             "不能为空（未满18周岁可不填）",
