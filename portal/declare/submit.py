@@ -12,6 +12,7 @@ import streamlit as st
 from portal.declare.drafts import forget_draft
 from portal.declare.state import DeclForm
 from portal.ui.i18n import current_lang, t
+from portal.ui.qr import show_qr
 from portal.ui.scroll import scroll_to_top
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
@@ -50,7 +51,8 @@ def show_receipt(receipt_code: str) -> None:
     )
     st.markdown(f"{t('回执码', 'Receipt code')}\n## {format_receipt_code(receipt_code)}")
     png = receipt_qr_png(receipt_code)
-    st.image(png, width=220, caption=t("扫码查看回执", "Scan to open your receipt"))
+    show_qr(png, alt=t("回执二维码", "Receipt QR code"), width=220)
+    st.caption(t("扫码查看回执", "Scan to open your receipt"))
     st.markdown(f"[{receipt_link(receipt_code)}]({receipt_link(receipt_code)})")
     st.info(
         t(

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import streamlit as st
 
 from portal.ui.i18n import t
+from portal.ui.qr import show_qr
 from portal.ui.text import escape_markdown
 from shared.core.clock import CHINA_TZ
 from shared.core.db import session_scope
@@ -80,7 +81,7 @@ def _show_pass(view: PassView) -> None:
                 )
             )
             return
-        st.image(pass_qr_png(view.token), width=220)
+        show_qr(pass_qr_png(view.token), alt=t("通行二维码", "Pass QR code"), width=220)
         until = local_time(view.valid_until)
         st.caption(t(f"有效至 {until}", f"Valid until {until}"))
 

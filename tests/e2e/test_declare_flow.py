@@ -109,6 +109,10 @@ def test_the_receipt_opens_at_its_top_on_a_short_phone_screen(page: Page, portal
     )
     expect(page.get_by_text("申报已提交")).to_be_in_viewport()
     expect(page.get_by_role("heading", name=f"{receipt[:5]} {receipt[5:]}")).to_be_in_viewport()
+    # The QR code comes with no full-screen button: on a phone it showed under the finger that
+    # tapped 提交申报, over the end of the receipt code ("Y636J" read "Y636 I").
+    expect(page.get_by_alt_text("回执二维码")).to_be_in_viewport()
+    expect(page.get_by_test_id("stElementToolbar")).to_have_count(0)
 
 
 def test_a_form_sent_back_shows_its_first_field_to_correct(page: Page, portal: RunningApp) -> None:

@@ -87,6 +87,12 @@ def value_of(at: AppTest, key: str) -> Any:
     return widget(at, key).value
 
 
+def qr_codes(at: AppTest) -> list[str]:
+    """The alt text of each QR code the page shows (portal.ui.qr: a plain image, not st.image)."""
+    bodies = [str(element.proto.body) for element in at.get("html")]
+    return [re.search(r'alt="([^"]*)"', body).group(1) for body in bodies if "data:image/png;base64," in body]
+
+
 def texts(at: AppTest) -> str:
     """Everything the page says, in one string."""
     parts = [

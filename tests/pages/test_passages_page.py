@@ -30,6 +30,7 @@ from tests.factories import (
     make_street,
     make_village,
 )
+from tests.pages.declaring import qr_codes
 from tests.pages.staff_tab import sign_in_tab
 
 PAGE = str(PROJECT_ROOT / "portal" / "app_pages" / "passages.py")
@@ -184,7 +185,7 @@ def test_approved_tenant_sees_the_pass_qr_on_the_receipt(approved: dict[str, Any
     at = widgets_of(approved["tenant"])
     assert not at.exception
     assert [s.value for s in at.subheader] == ["住户通行码"]
-    assert at.get("image") and any("李四" in m.value for m in at.markdown)
+    assert qr_codes(at) == ["通行二维码"] and any("李四" in m.value for m in at.markdown)
     assert any("有效至" in c.value for c in at.caption)
 
 
@@ -213,4 +214,4 @@ def test_unapproved_receipts_show_neither(session: Session, approved: dict[str, 
     session.commit()
     for declaration in (approved["tenant"], approved["rental"]):
         at = widgets_of(declaration)
-        assert not at.subheader and not at.get("image") and not at.dataframe
+        assert not at.subheader and not qr_codes(at) and not at.dataframe
