@@ -44,23 +44,37 @@ _HMT_REGION_NAMES = {"810000": "香港特别行政区", "820000": "澳门特别�
 
 @functools.cache
 def region_name(code: str | None) -> str | None:
-    """The 户籍 region an identity number's address code names (`湖南省 芙蓉区`), its latest
-    name; None for a code the table does not know. GB/T 2260 via python-stdnum's table."""
+    """The 户籍 region an identity number's address code names (`湖南省 长沙市 芙蓉区`), by its
+    latest names; None for a code the table does not know. GB/T 2260 via python-stdnum's table.
+    A city's 市辖区 (its districts as a whole, e.g. 440301) is the city: `广东省 深圳市`."""
     if code in _HMT_REGION_NAMES:
         return _HMT_REGION_NAMES[code]
-    table = _region_table()
-    if table is None or not code or len(code) != 6:
+    if not code or len(code) != 6:
         return None
+    province, county = _names(code)
+    if province is None:
+        return None
+    city = _names(code[:4] + "00")[1] if code[4:] != "00" else None
+    return " ".join(name for name in (province, city, county) if name and _is_a_place(name)) or None
+
+
+def _is_a_place(name: str) -> bool:
+    """Not what the table lists for a city's or municipality's districts as a whole (市辖区, 县) or
+    for the county-level cities a province runs itself (省直辖县级行政单位)."""
+    return name not in ("市辖区", "县") and not name.endswith(("直辖县级行政单位", "直辖县级行政区划"))
+
+
+def _names(code: str) -> tuple[str | None, str | None]:
+    """(province, county) of a code, latest names; the county is the city for a code ending 00."""
+    table = _region_table()
+    if table is None:
+        return None, None
     try:
         parts = table.info(code)
     except (KeyError, ValueError, IndexError):
-        return None
-    names = [
-        _latest_name(str(info.get(level, "")))
-        for info in (p[1] for p in parts)
-        for level in ("province", "county")
-    ]
-    return " ".join(name for name in names if name) or None
+        return None, None
+    found = {level: _latest_name(str(info[level])) for _, info in parts for level in info}
+    return found.get("province") or None, found.get("county") or None
 
 
 def _latest_name(text: str) -> str:

@@ -196,7 +196,7 @@ def test_a_half_filled_form_survives_a_reload_and_a_language_switch(page: Page, 
     page.reload()
     expect(page.get_by_label("姓名", exact=True)).to_have_value("王芳", timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_label("证件号码", exact=True)).to_have_value(number)
-    expect(page.get_by_text("户籍地区 湖南省 芙蓉区")).to_be_visible()
+    expect(page.get_by_text("户籍地区 湖南省 长沙市 芙蓉区")).to_be_visible()
 
     page.get_by_text("English", exact=True).click()
     expect(page.get_by_label("Name", exact=True)).to_have_value("王芳", timeout=PAGE_TIMEOUT_MS)

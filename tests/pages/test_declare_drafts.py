@@ -132,7 +132,7 @@ def test_a_resident_card_number_says_sex_birth_date_and_region(plate: dict[str, 
     assert "tenant.person.sex" not in keys(at) and "tenant.person.birth_date" not in keys(at)
     at.text_input(key="tenant.person.id_number").input(TENANT_ID).run()
     said = texts(at)
-    assert "性别 男" in said and "出生日期 1990-01-15" in said and "户籍地区 湖南省 芙蓉区" in said
+    assert "性别 男" in said and "出生日期 1990-01-15" in said and "户籍地区 湖南省 长沙市 芙蓉区" in said
     assert "tenant.person.sex" not in keys(at) and "tenant.person.birth_date" not in keys(at)
     assert "tenant.person.nationality" not in keys(at)
     assert value_of(at, "tenant.person.ethnicity") == "01"

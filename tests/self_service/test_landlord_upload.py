@@ -117,7 +117,7 @@ def test_a_blank_hukou_is_the_region_the_number_names(session: Session, plate: D
     # wrong number is not sent back twice (once for the number, then for the 户籍 it would give).
     wrong = wrong_check_digit(WANG)
     result = parse(session, plate, table_csv([row(户籍地址=""), row(户籍地址="", 证件号码=wrong)]))
-    assert [t.person.hukou_address for t in result.tenants] == ["湖南省 芙蓉区"]
+    assert [t.person.hukou_address for t in result.tenants] == ["湖南省 长沙市 芙蓉区"]
     assert [(e.line, e.column) for e in result.errors] == [(3, "证件号码")]
 
 

@@ -208,7 +208,7 @@ def test_a_wrong_or_missing_number_is_the_only_error_not_the_hukou_it_would_give
 
 @pytest.mark.parametrize(
     ("region", "hukou"),
-    [("430102", "湖南省 芙蓉区"), ("439999", "湖南省")],  # a county not in the table
+    [("430102", "湖南省 长沙市 芙蓉区"), ("439999", "湖南省")],  # a county not in the table
 )
 def test_a_blank_hukou_is_the_region_the_number_names(region: str, hukou: str) -> None:
     number = make_id_number(region, "19900115", "011")
