@@ -124,14 +124,20 @@ def ethnicity_field(form: DeclForm, where: Where, id_type: str) -> dict[str, Any
     return {"ethnicity": code_field(form, where.sub("ethnicity"), "ethnicity")}
 
 
+def _example_mobile() -> str:
+    """A phone field's placeholder: said to be an example, so it is not taken for a number given."""
+    return t("例：138 0013 8000", "e.g. 138 0013 8000")
+
+
 def phone_field(form: DeclForm, where: Where, *, minors_may_skip: bool = False) -> str:
     """`minors_may_skip`: a family member's, often a child's; the rule shows in the empty field
     itself, not only in a tooltip a phone opens on a long press."""
     minors = t("未满18周岁可不填", "Minors under 18 may leave it empty")
+    if minors_may_skip:
+        return text_field(form, where.sub("phone"), max_chars=24, kind="phone", placeholder=minors)
     return text_field(
-        form, where.sub("phone"), max_chars=24, kind="phone",
-        placeholder=minors if minors_may_skip else "138 0013 8000", help=None if minors_may_skip else minors,
-    )  # fmt: skip
+        form, where.sub("phone"), max_chars=24, kind="phone", placeholder=_example_mobile(), help=minors
+    )
 
 
 def more_person_fields(form: DeclForm, where: Where, id_type: str) -> dict[str, Any]:
@@ -174,6 +180,6 @@ def declarant_fields(form: DeclForm, where: Where) -> dict[str, Any]:
             "id_type": code_field(form, where.sub("id_type"), "id_type", default=ID_RESIDENT),
             "id_number": text_field(form, where.sub("id_number"), max_chars=30, help=tail),
             "phone": text_field(
-                form, where.sub("phone"), max_chars=24, kind="phone", placeholder="138 0013 8000"
+                form, where.sub("phone"), max_chars=24, kind="phone", placeholder=_example_mobile()
             ),
         }

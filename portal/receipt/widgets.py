@@ -76,7 +76,7 @@ def show_status(view: ReceiptView) -> None:
     if view.tenant_key is not None:  # a tenant's own view of the rental that lists them
         kind = t("房东为您申报的居住登记", "Your residence, declared by your landlord")
     st.markdown(f"**{kind}** · {t('回执码', 'Receipt')} {format_receipt_code(view.receipt_code)}")
-    st.subheader(f"{t('状态', 'Status')}: {view.status_label(lang)}")
+    st.subheader(f"{t('状态：', 'Status: ')}{view.status_label(lang)}")
     rooms = "、".join(view.rooms)
     st.markdown(
         f"{escape_markdown(view.village)} · 麻涌镇 {escape_markdown(view.address)}"

@@ -23,7 +23,7 @@ from tests.factories import (
     make_street,
     wrong_check_digit,
 )
-from tests.pages.declaring import click, fill, open_page, qr_codes, texts, today, value_of
+from tests.pages.declaring import click, fill, open_page, qr_codes, texts, today, value_of, widget
 
 
 @pytest.fixture
@@ -323,3 +323,11 @@ def test_each_part_keeps_only_its_own_values(plate: dict[str, Any]) -> None:
     kept = {key: at.session_state[key] for key in at.session_state if key.startswith("tenant._raw.")}
     assert set(kept["tenant._raw.room"]) == {"room_id"}
     assert set(kept["tenant._raw.person.phone"]) == {"person"}
+
+
+def test_the_phone_fields_example_is_said_to_be_one(plate: dict[str, Any]) -> None:
+    # "138 0013 8000" alone in an empty field read as a number already given.
+    at = open_page("declare_tenant", plate_code=plate["code"])
+    assert widget(at, "tenant.person.phone").proto.placeholder == "例：138 0013 8000"
+    at = open_page("declare_tenant", plate_code=plate["code"], lang="English")
+    assert widget(at, "tenant.person.phone").proto.placeholder == "e.g. 138 0013 8000"

@@ -87,7 +87,7 @@ def test_the_receipt_link_fills_the_code_and_the_tail_opens_it(
     assert not at.exception
     page = texts(at)
     session.refresh(declaration)  # the comparison rules may have sent it to the officer
-    assert f"状态: {DECLARANT_STATUS_LABELS[declaration.status][0]}" in page
+    assert f"状态：{DECLARANT_STATUS_LABELS[declaration.status][0]}" in page
     assert "麻涌大道 12号" in page and "101" in page
     assert format_receipt_code(declaration.receipt_code) in page
     assert "李四" in page and "已提交" in page
@@ -175,7 +175,7 @@ def test_moving_out_ends_the_declaration(session: Session, rooms: dict[str, Any]
     at.date_input(key="receipt.move_out").set_value(today())
     at = click(at, "receipt.end")
     assert not at.exception
-    assert "已办理搬离" in texts(at) and "状态: 已撤回" in texts(at)
+    assert "已办理搬离" in texts(at) and "状态：已撤回" in texts(at)
     assert not [b for b in at.button if b.key in ("receipt.end", "receipt.fix._submit")]
     session.expire_all()
     assert session.get(Declaration, declaration.id).status is DeclarationStatus.WITHDRAWN  # type: ignore[union-attr]
