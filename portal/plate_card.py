@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from portal.static_assets import STATIC_DIR
 from portal.ui.browser_session import COOKIE_NAME
-from portal.ui.text import ROOMS_SHOWN_OPEN, phone_text, tel_target
+from portal.ui.text import ROOMS_SHOWN_OPEN, dial_label, tel_target
 from shared.core.availability import is_database_unavailable
 from shared.core.clock import local_today
 from shared.core.codes import label
@@ -152,7 +152,7 @@ def _phone_link(phone: str | None) -> str:
     """A number as people dial it, one tap to call."""
     if not phone:
         return ""
-    return f'<a href="{escape(tel_target(phone))}">{escape(phone_text(phone))}</a>'
+    return f'<a href="{escape(tel_target(phone))}">{escape(dial_label(phone))}</a>'
 
 
 def _map_link(plate: PlateView, query: dict[str, str], t: Text) -> str:

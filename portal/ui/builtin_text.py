@@ -84,6 +84,8 @@ def builtin_text_css() -> str:
         '[data-testid="stHeading"] :is(h1, h2, h3) '
         "{ text-wrap: balance; word-break: keep-all; overflow-wrap: anywhere; }"
     )
+    # A table of rooms spans its box, as on the plate card.
+    rules.append('[data-testid="stMarkdownContainer"] table { width: 100%; }')
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 

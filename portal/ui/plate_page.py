@@ -74,12 +74,11 @@ def show_buildings(plate: PlateView, *, with_counts: bool) -> None:
 
 def ways_on(plate: PlateView) -> None:
     """Declare as the landlord, as a tenant or for an organisation; or open one's receipt."""
-    col_landlord, col_tenant = st.columns(2)
-    with col_landlord:
+    # Side by side on a phone too (columns stack there), as on the plate card a scan opens first.
+    with st.container(horizontal=True, wrap=False):
         landlord = st.button(
             t("我是房东/管理人", "I am the landlord or manager"), width="stretch", type="primary"
         )
-    with col_tenant:
         tenant = st.button(t("我住在这里", "I live here"), width="stretch", type="primary")
     organisation = st.button(
         t("单位申报", "Declare an organisation here"), type="tertiary", icon=":material/store:"

@@ -12,7 +12,7 @@ from shared.core.db import make_engine
 from shared.models import DoorPlate, RecordStatus
 from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
-from tests.e2e.steps import show_plate_map
+from tests.e2e.steps import PHONE, PLATE_BUTTONS, settle, show_plate_map
 
 PAGE_TIMEOUT_MS = 30_000
 
@@ -79,3 +79,25 @@ def test_english_switch_survives_a_reload(page: Page, portal: RunningApp) -> Non
 def _is_tile(url: str) -> bool:
     host = urlparse(url).hostname or ""
     return host.endswith("tile.openstreetmap.org") or host.endswith("tianditu.gov.cn")
+
+
+def test_the_plate_page_reached_from_a_form_looks_like_the_card_a_scan_opens(
+    page: Page, portal: RunningApp
+) -> None:
+    # Back from a form, the plate page is Streamlit's, not the card: on a phone its two declaring
+    # buttons stacked and its rooms' table was narrow, so it looked like another site.
+    code, _ = _plate_with_coordinates(portal.database_url)
+    page.set_viewport_size(PHONE)
+    page.goto(plate_link(code, portal_url=portal.url))
+    page.get_by_role("button", name="我住在这里").click()
+    expect(page.get_by_role("heading", name="居住登记：我住在这里")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    page.get_by_test_id("stPageLink-NavLink").first.click()  # ← the address: back to the plate
+    landlord, tenant = (page.get_by_role("button", name=name) for name in PLATE_BUTTONS)
+    expect(tenant).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    settle(page)
+    left, right = landlord.bounding_box(), tenant.bounding_box()
+    assert left and right and abs(left["y"] - right["y"]) < 2 and left["x"] + left["width"] <= right["x"]
+    rooms = page.locator("table").first.bounding_box()
+    box = page.get_by_test_id("stMarkdownContainer").filter(has=page.locator("table")).first.bounding_box()
+    assert rooms and box and rooms["width"] >= box["width"] - 2  # the rooms' table spans its box
+    expect(page.get_by_text("0769\u2011", exact=False).first).to_be_visible()  # a number to call, on one line
