@@ -33,7 +33,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from portal.static_assets import STATIC_DIR
 from portal.ui.browser_session import COOKIE_NAME
-from portal.ui.text import ROOMS_SHOWN_OPEN, dial_label, tel_target
+from portal.ui.text import ROOMS_SHOWN_OPEN, phone_text, tel_target
 from shared.core.availability import is_database_unavailable
 from shared.core.clock import local_today
 from shared.core.codes import label
@@ -152,7 +152,7 @@ def _phone_link(phone: str | None) -> str:
     """A number as people dial it, one tap to call."""
     if not phone:
         return ""
-    return f'<a href="{escape(tel_target(phone))}">{escape(dial_label(phone))}</a>'
+    return f'<a href="{escape(tel_target(phone))}">{escape(phone_text(phone))}</a>'
 
 
 def _map_link(plate: PlateView, query: dict[str, str], t: Text) -> str:
@@ -198,6 +198,7 @@ padding:.6rem .75rem;margin:0 0 .75rem;min-height:2.75rem;font-weight:500}
 .tertiary{display:inline-block;color:#1f5fa8;padding-left:0;padding-right:0}
 .info{background:#eef3f9;border-radius:.5rem;padding:.75rem 1rem}
 a{color:#1f5fa8}
+a[href^="tel:"]{white-space:nowrap}
 .map{font-weight:500}
 .foot{margin-top:2rem;font-size:.875rem}
 """

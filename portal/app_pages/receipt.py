@@ -20,13 +20,10 @@ from shared.core.clock import local_today
 from shared.models import utcnow
 
 way_back = st.empty()
-before = opened_receipt()  # drawn now too: a refused look-up stops the page
-show_way_back(way_back, before.view if before else None)
 st.header(t("我的回执", "My receipt"))
-look_up()
+look_up()  # a refused one closes the receipt that was open
 opened = opened_receipt()
-if opened is not before:  # a receipt just opened: back to its plate
-    show_way_back(way_back, opened.view if opened else None)
+show_way_back(way_back, opened.view if opened else None)
 if opened is None:
     st.stop()
 

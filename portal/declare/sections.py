@@ -258,7 +258,11 @@ def _organisation(form: DeclForm, rooms: dict[int, str]) -> dict[str, Any]:
             "legal_rep": text_field(form, ROOT.sub("legal_rep"), max_chars=40),
             "manager": text_field(form, ROOT.sub("manager"), max_chars=40),
             "phone": text_field(
-                form, ROOT.sub("phone"), max_chars=24, kind="phone", placeholder="0769 8812 3456"
+                form,
+                ROOT.sub("phone"),
+                max_chars=24,
+                kind="phone",
+                placeholder=t("例：0769 8812 3456", "e.g. 0769 8812 3456"),
             ),
         }
     with more_fields(form, ROOT):

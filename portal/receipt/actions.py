@@ -69,7 +69,8 @@ def _keep_open(code: str, tail: str, view: ReceiptView, notice: tuple[str, str] 
 
 
 def look_up() -> None:
-    """The code (filled in from the receipt's link) and the document's last 6 characters."""
+    """The code (filled in from the receipt's link) and the document's last 6 characters; a refused
+    look-up says why and closes the receipt that was open."""
     if CODE not in st.session_state:
         st.session_state[CODE] = st.query_params.get(RECEIPT_PARAM, "")
     with st.form("receipt.lookup"):
@@ -92,9 +93,9 @@ def look_up() -> None:
                 session, receipt_code=code, doc_tail=tail, client_key=client_key(), now=utcnow()
             )
     except DomainError as error:
-        st.session_state.pop(OPENED, None)
+        st.session_state.pop(OPENED, None)  # the page then shows no receipt
         st.error(error.message(current_lang()))
-        st.stop()
+        return
     _keep_open(code, tail, view)
 
 

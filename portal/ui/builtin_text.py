@@ -84,8 +84,10 @@ def builtin_text_css() -> str:
         '[data-testid="stHeading"] :is(h1, h2, h3) '
         "{ text-wrap: balance; word-break: keep-all; overflow-wrap: anywhere; }"
     )
-    # A table of rooms spans its box, as on the plate card.
+    # A table of rooms spans its box, as on the plate card; a number to call stays on one line
+    # (a narrow screen broke "0769-" from "88221110", which read as two numbers).
     rules.append('[data-testid="stMarkdownContainer"] table { width: 100%; }')
+    rules.append('[data-testid="stMarkdownContainer"] a[href^="tel:"] { white-space: nowrap; }')
     return "<style>\n" + "\n".join(rules) + "\n</style>"
 
 

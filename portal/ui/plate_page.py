@@ -74,8 +74,9 @@ def show_buildings(plate: PlateView, *, with_counts: bool) -> None:
 
 def ways_on(plate: PlateView) -> None:
     """Declare as the landlord, as a tenant or for an organisation; or open one's receipt."""
-    # Side by side on a phone too (columns stack there), as on the plate card a scan opens first.
-    with st.container(horizontal=True, wrap=False):
+    # Side by side on a phone too (columns stack there), as on the plate card a scan opens first;
+    # one above the other only where their words do not fit beside each other.
+    with st.container(horizontal=True):
         landlord = st.button(
             t("我是房东/管理人", "I am the landlord or manager"), width="stretch", type="primary"
         )

@@ -5,7 +5,10 @@ from html import escape
 
 import streamlit as st
 
-_IMAGE = '<img src="data:image/png;base64,{data}" width="{width}" alt="{alt}" style="display: block">'
+_IMAGE = (
+    '<img src="data:image/png;base64,{data}" width="{width}" alt="{alt}"'
+    ' style="display: block; max-width: 100%">'
+)
 
 
 def show_qr(png: bytes, *, alt: str, width: int) -> None:

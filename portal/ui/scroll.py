@@ -18,12 +18,14 @@ def scroll_to_top() -> None:
     st.html(_TO_THE_TOP, unsafe_allow_javascript=True)
 
 
-# The first of the elements (in the page's order) to the middle of the screen, its input focused.
+# The first of the elements (in the page's order) to the middle of the screen; a field one types
+# into is focused too (not a select's or a date's: on a phone that opens a keyboard or a list).
 # In a block of its own: a page runs each such script in one global scope.
 _TO_THE_FIRST = (
     "<script>/* {turn} */ {{ const first = document.querySelector({selectors});"
     " if (first) {{ first.scrollIntoView({{block: 'center'}});"
-    " first.querySelector('input, textarea')?.focus({{preventScroll: true}}); }} }}</script>"
+    " first.querySelector('input:not([role]):not([type=hidden]), textarea')"
+    "?.focus({{preventScroll: true}}); }} }}</script>"
 )
 
 

@@ -45,13 +45,7 @@ def phone_link(phone: str | None) -> str:
     """A public contact number in Markdown, one tap to call (`[0769 8822 1110](tel:+8676988221110)`)."""
     if not phone:
         return ""
-    return f"[{dial_label(phone)}]({tel_target(phone)})"
-
-
-def dial_label(phone: str) -> str:
-    """A number to call as its link shows it, on one line: a narrow screen broke "0769-" from
-    "88221110", which read as two numbers (a non-breaking hyphen, U+2011)."""
-    return phone_text(phone).replace("-", "\u2011")
+    return f"[{phone_text(phone)}]({tel_target(phone)})"
 
 
 def markdown_table(rows: list[dict[str, object]]) -> str:

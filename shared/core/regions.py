@@ -55,13 +55,18 @@ def region_name(code: str | None) -> str | None:
     if province is None:
         return None
     city = _names(code[:4] + "00")[1] if code[4:] != "00" else None
-    return " ".join(name for name in (province, city, county) if name and _is_a_place(name)) or None
+    names: list[str] = []
+    for name in (province, city, county):
+        if name and _is_a_place(name) and name not in names:  # 430000 is 湖南省 once
+            names.append(name)
+    return " ".join(names) or None
 
 
 def _is_a_place(name: str) -> bool:
-    """Not what the table lists for a city's or municipality's districts as a whole (市辖区, 县) or
-    for the county-level cities a province runs itself (省直辖县级行政单位)."""
-    return name not in ("市辖区", "县") and not name.endswith(("直辖县级行政单位", "直辖县级行政区划"))
+    """Not what the table lists for a group of places: a city's or municipality's districts as a
+    whole (市辖区, 县; Chongqing's county-level cities of 1997-2006, 市) or the places a province
+    runs itself (省直辖县级行政单位, 省直辖行政单位)."""
+    return name not in ("市辖区", "县", "市") and "直辖" not in name
 
 
 def _names(code: str) -> tuple[str | None, str | None]:

@@ -17,6 +17,9 @@ from shared.core.regions import region_name
         ("110101", "北京市 东城区"),  # a municipality: no city between
         ("469001", "海南省 五指山市"),  # a county-level city the province runs itself
         ("659001", "新疆维吾尔自治区 石河子市"),
+        ("500381", "重庆市 江津市"),  # the table's "市" groups Chongqing's county-level cities
+        ("340901", "安徽省 黄山市"),  # under 省直辖行政单位
+        ("430000", "湖南省"),  # a province's own code: named once
         ("439999", "湖南省"),  # a county not in the table: what is known
         ("810000", "香港特别行政区"),
     ],

@@ -170,7 +170,11 @@ def test_form_headings_wrap_into_whole_lines_on_a_phone(page: Page, portal: Runn
         page.get_by_role("button", name=button).click()
         title = page.get_by_role("heading", name=heading)
         expect(title).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-        settle(page)  # the app's style sheet is drawn in the same run
+        # The app's style sheet is drawn by Streamlit's html element, whose code a loaded phone
+        # may fetch after the heading shows.
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('style')].some((s) => s.textContent.includes('text-wrap'))"
+        )
         lines = title.evaluate(HEADING_LINES)
         assert "".join(lines) == heading
         assert len(lines) == 2 and min(len(line) for line in lines) >= 4, lines

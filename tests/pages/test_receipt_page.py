@@ -306,6 +306,7 @@ def test_the_way_back_leads_home_then_to_the_opened_receipts_plate(
     [plate] = at.get("page_link")
     assert plate.proto.label.endswith(" · 麻涌大道 12号")
     assert plate.proto.query_string.startswith("p=")
-    at = look_up(None, WRONG_TAIL, at=at)  # refused: the page stops, the way back stays
+    at = look_up(None, WRONG_TAIL, at=at)  # refused: the receipt is closed, the way back leads home
     assert MISMATCH in texts(at)
-    assert len(at.get("page_link")) == 1
+    [home] = at.get("page_link")
+    assert (home.proto.label, home.proto.query_string) == ("首页", "")
