@@ -81,6 +81,7 @@ def refuse_plate_link(token: str | None) -> None:
     )
     search_button()
     missing_button()
+    receipt_button()  # a receipt's QR may have brought them here, or a plate that changed since
     with session_scope() as session:
         contacts = contacts_of_link(session, token)
     if contacts is not None:
@@ -99,6 +100,7 @@ def show_retired(plate: PlateView, successor: PlateView | None) -> None:
         )
     search_button(primary=successor is None)
     missing_button()
+    receipt_button()
     with session_scope() as session:
         contacts = contacts_of_plate(session, plate.code)
     if contacts is not None:
