@@ -36,7 +36,8 @@ PRIVACY_NOTICE_EN = """\
    officer or the police station if in doubt.
 6. Declaring a child under 14 means you consent as the guardian."""
 
-# 租赁房屋治安管理规定 (公安部令第24号) 第七条: the landlord's duties.
+# 租赁房屋治安管理规定 (公安部令第24号) 第七条: the landlord's duties; 个人信息保护法 第十七条: the
+# tenants he declares are told, through him, what happens to their details (item 7).
 PLEDGE_ZH = (
     "**出租房屋治安责任书**\n"
     "\n"
@@ -49,7 +50,10 @@ PLEDGE_ZH = (
     "保障承租人的居住安全（消防、用电、燃气）。\n"
     "4. 不擅自改变房屋用途；不将房屋用于生产、储存、经营易燃易爆等危险物品。\n"
     "5. 租客搬离、合同解除或终止时，及时办理搬离申报。\n"
-    "6. 所填内容真实；如有虚假，愿承担相应法律责任。"
+    "6. 所填内容真实；如有虚假，愿承担相应法律责任。\n"
+    "7. 已告知所登记的租客：其姓名、证件号码、联系电话等信息报送所在网格员和派出所，"
+    "仅用于实有人口和出租屋服务管理，证件号码和电话加密保存；"
+    "租客可凭本回执码和本人证件号码后6位查询自己的登记。"
 )
 
 PLEDGE_EN = """\
@@ -64,7 +68,12 @@ As the landlord (or manager) I undertake:
 4. not to change the use of the rooms without approval, nor use them to make, store or sell
    flammable, explosive or other dangerous goods;
 5. to declare the move-out promptly when a tenant leaves or the lease ends;
-6. that what I declare is true; I accept the legal consequences of any false statement."""
+6. that what I declare is true; I accept the legal consequences of any false statement;
+7. that I have told the tenants I declare that their name, document number, phone and other
+   details go to the grid officer and the police station, only for the management of residents
+   and rented housing, with document numbers and phones stored encrypted, and that each of them
+   can see their own registration with this receipt code and the last 6 characters of their own
+   number."""
 
 
 def privacy_notice() -> str:

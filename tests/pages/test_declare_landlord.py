@@ -300,3 +300,11 @@ def test_a_5000_row_list_is_read_once_and_declared(
     [rental] = rentals(session)
     assert len(payload_of(rental)["tenants"]) == good
     assert reads == ["big.xlsx"]  # once, not on every rerun of the form
+
+
+def test_the_pledge_says_the_tenants_were_told_what_happens_to_their_details(plate: dict[str, Any]) -> None:
+    # 个人信息保护法 第十七条: the landlord gives other people's details; the tick says he told them.
+    for lang, told in (("中文", "已告知所登记的租客"), ("English", "I have told the tenants I declare")):
+        at = open_page("declare_landlord", plate_code=plate["code"], lang=lang)
+        at.session_state["landlord.pledge_accepted._text"] = True  # the pledge unfolded
+        assert told in texts(at.run())
