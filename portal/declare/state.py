@@ -81,13 +81,6 @@ class DeclForm:
     def _state(self, name: str, default: Any) -> Any:
         return st.session_state.setdefault(self.key(name), default)
 
-    def drawn_in_language(self, widget_key: str, lang: str) -> str | None:
-        """The language `widget_key` was last drawn in (None: never), noting `lang` from now on."""
-        drawn: dict[str, str] = self._state("_langs", {})
-        before = drawn.get(widget_key)
-        drawn[widget_key] = lang
-        return before
-
     def touch(self, widget_key: str) -> None:
         """on_change of every field: from now on its messages show as the user goes, and the
         draft is saved after this run (`portal.declare.drafts`)."""

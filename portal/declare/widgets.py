@@ -19,7 +19,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from portal.declare.state import DeclForm, Where
-from portal.ui.i18n import current_lang, t
+from portal.ui.i18n import current_lang, relabel_after_switch, t
 from shared.core.clock import local_today
 from shared.core.codes import code_list, label
 from shared.declarations.form_errors import FieldError, label_of
@@ -145,10 +145,7 @@ def choice_field(
     if form.folded:
         return form.folded_value(where)
     key = form.key(where.key)
-    lang = current_lang()
-    if form.drawn_in_language(key, lang) not in (None, lang) and st.session_state.get(key) is not None:
-        # The browser keeps showing a choice by the label it had: set anew, it shows the new one.
-        st.session_state[key] = st.session_state[key]
+    relabel_after_switch(key)
     value = st.selectbox(
         field_title(where, title),
         options,

@@ -7,7 +7,7 @@ import streamlit as st
 
 from portal.review.widgets import open_detail, queue_table, rule_label, state_label
 from portal.ui.exports import Build, export_buttons
-from portal.ui.i18n import t
+from portal.ui.i18n import relabel_after_switch, t
 from shared.core.db import session_scope
 from shared.declarations.labels import OFFICER_STATUS_LABELS
 from shared.models import DeclarationStatus, utcnow
@@ -51,6 +51,7 @@ def queue_filters(staff: StaffIdentity) -> QueueFilters:
             format_func=state_label,
             key="review_queue.states",
         )
+        relabel_after_switch("review_queue.rule")
         rule = left.selectbox(
             t("问题（比对规则）", "Finding (rule)"),
             list(choices.rules),

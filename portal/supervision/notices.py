@@ -5,7 +5,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
-from portal.ui.i18n import t
+from portal.ui.i18n import relabel_after_switch, t
 from shared.core.clock import CHINA_TZ
 from shared.core.db import session_scope
 from shared.models import NoticeKind, NoticeStatus
@@ -30,6 +30,8 @@ def notice_counts() -> None:
 def notice_filters() -> tuple[NoticeStatus | None, NoticeKind | None]:
     left, right = st.columns(2)
     every = t("全部", "All")
+    for key in ("notices.status", "notices.kind"):
+        relabel_after_switch(key)
     status = left.selectbox(t("状态", "State"), list(NoticeStatus), index=None, key="notices.status",
                             format_func=lambda s: t(*STATUS_LABELS[s]), placeholder=every)  # fmt: skip
     kind = right.selectbox(t("类型", "Kind"), list(NoticeKind), index=None, key="notices.kind",

@@ -8,7 +8,7 @@ import streamlit as st
 from portal.receipt.pass_widgets import local_time, passage_export
 from portal.supervision.audit import start_of
 from portal.ui.exports import export_buttons
-from portal.ui.i18n import current_lang, t
+from portal.ui.i18n import current_lang, relabel_after_switch, t
 from shared.core.db import session_scope
 from shared.gate.gates import list_gates
 from shared.gate.passages import PassageFilters, list_passages, short_subject
@@ -30,6 +30,7 @@ def passage_filters(today: date) -> PassageFilters:
     gate_id = middle.selectbox(t("门岗", "Gate"), list(gates), format_func=gates.__getitem__, index=None,
                                placeholder=t("全部", "All"), key="passages.gate")  # fmt: skip
     results = {PassageResult.ALLOWED: t("通行", "Allowed"), PassageResult.DENIED: t("拒绝", "Denied")}
+    relabel_after_switch("passages.result")
     result = right.selectbox(t("结果", "Result"), list(results), format_func=results.__getitem__,
                              index=None, placeholder=t("全部", "All"), key="passages.result")  # fmt: skip
     days = st.date_input(t("日期范围", "Dates"), value=(today - timedelta(days=6), today),

@@ -27,6 +27,21 @@ def t(zh: str, en: str) -> str:
     return en if current_lang() == "en" else zh
 
 
+_DRAWN_IN = "_i18n.drawn_in"  # a choice's widget key → the language it was last drawn in
+
+
+def relabel_after_switch(key: str) -> None:
+    """Call before drawing a keyed select whose options show in the user's language and which
+    starts with no choice (`index=None`; setting one with a preset would make Streamlit warn).
+    The browser keeps showing a choice held in the session by the label it had: drawn in another
+    language than last time, the choice is set anew, and shows its new label."""
+    lang = current_lang()
+    drawn: dict[str, str] = st.session_state.setdefault(_DRAWN_IN, {})
+    if drawn.get(key) not in (None, lang) and st.session_state.get(key) is not None:
+        st.session_state[key] = st.session_state[key]
+    drawn[key] = lang
+
+
 def language_switch(*, in_url: bool = True) -> None:
     """中文 / English. `in_url`: the choice stays in the link (the portal); the kiosk keeps it
     only in the session, which it forgets when the next person comes."""

@@ -14,7 +14,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from portal.ui.browser_session import COOKIE_NAME
 from tests.conftest import TEST_SECRET
 from tests.e2e.conftest import RunningApp, start_streamlit
-from tests.e2e.steps import choose
+from tests.e2e.steps import choose, settle
 
 PAGE_TIMEOUT_MS = 30_000
 PDF_TIMEOUT_MS = 120_000
@@ -184,3 +184,18 @@ def test_officer_typing_an_admin_url_gets_the_public_page(page: Page, portal: Ru
     page.goto(f"{portal.url}/admin-plates")
     expect(page.get_by_role("heading", name="门牌 · 麻涌镇")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_role("heading", name="打印门牌")).to_have_count(0)
+
+
+def test_a_filter_chosen_before_a_language_switch_shows_in_the_new_language(
+    page: Page, portal: RunningApp
+) -> None:
+    # The browser kept showing a choice held in the session by its old label: 拒绝 on an English page.
+    sign_in_on_the_staff_page(page, portal.url, "supervisor")
+    page.goto(f"{portal.url}/passages")
+    expect(page.get_by_label("结果", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    choose(page, "结果", "拒绝")
+    settle(page)
+    page.get_by_text("English", exact=True).click()
+    expect(page.get_by_label("Result", exact=True)).to_have_value("Denied", timeout=PAGE_TIMEOUT_MS)
+    page.get_by_text("中文", exact=True).click()
+    expect(page.get_by_label("结果", exact=True)).to_have_value("拒绝", timeout=PAGE_TIMEOUT_MS)
