@@ -21,7 +21,7 @@ from portal.declare.state import DeclForm
 from portal.declare.submit import show_declared, store_declaration
 from portal.declare.widgets import unfold_errors, widget_class
 from portal.ui.i18n import t
-from portal.ui.scroll import scroll_to_first
+from portal.ui.scroll import keep_place_across_reloads, scroll_to_first
 from shared.core.clock import local_today
 
 
@@ -52,6 +52,7 @@ def declaration_page(page: FormPage) -> None:
     if page.needs_rooms:
         require_rooms(plate)
     restore_draft(form, kind=page.kind, plate_code=plate.code)
+    keep_place_across_reloads()
     draft_notice(form)
     form.idempotency_key()
     page.section(form, plate, today=today)

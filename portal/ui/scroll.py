@@ -1,5 +1,6 @@
 """Where the page shows: a new screen drawn in place of a long one starts at its top; a form sent
-back with messages shows the first field to correct."""
+back with messages shows the first field to correct; a form brought back by a reload opens where
+its user was."""
 
 import json
 
@@ -35,3 +36,41 @@ def scroll_to_first(classes: list[str], *, turn: int) -> None:
     runs the script again only if it changed: `turn` (a count of tries) sees to that."""
     selectors = ", ".join(f".{name}" for name in sorted(classes))
     st.html(_TO_THE_FIRST.format(turn=turn, selectors=json.dumps(selectors)), unsafe_allow_javascript=True)
+
+
+# Where the main area was scrolled, kept in the tab (sessionStorage) under the page and its draft
+# token, and put back once after a reload, as soon as the form is drawn that far (it is drawn in
+# parts). Only with a draft (`d=`): a fresh form starts at its top. Registered once per page load.
+_KEEP_PLACE = """<script>{
+  const main = document.querySelector('[data-testid="stMain"]');
+  const place = () => {
+    const draft = new URLSearchParams(location.search).get("d");
+    return draft && "menpai.place." + location.pathname + "." + draft;
+  };
+  if (main && !main.dataset.placeKept) {
+    main.dataset.placeKept = "1";
+    const key = place(), saved = key ? Number(sessionStorage.getItem(key) || 0) : 0;
+    const until = performance.now() + 5000;
+    const restore = () => {
+      if (main.scrollHeight - main.clientHeight >= saved) main.scrollTop = saved;
+      else if (performance.now() < until) setTimeout(restore, 100);
+    };
+    if (saved > 0) restore();
+    let waiting = false;
+    main.addEventListener("scroll", () => {
+      if (waiting) return;
+      waiting = true;
+      setTimeout(() => {
+        waiting = false;
+        const key = place();
+        if (key) sessionStorage.setItem(key, String(Math.round(main.scrollTop)));
+      }, 250);
+    }, {passive: true});
+  }
+}</script>"""
+
+
+def keep_place_across_reloads() -> None:
+    """A form in progress opens where its user was after a reload: WeChat reloads the page when its
+    user comes back from a chat (where they copied a number for a field far down the form)."""
+    st.html(_KEEP_PLACE, unsafe_allow_javascript=True)

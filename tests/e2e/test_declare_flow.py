@@ -145,6 +145,42 @@ def test_a_form_sent_back_shows_its_first_field_to_correct(page: Page, portal: R
     expect(number).to_be_in_viewport()
 
 
+MAIN_SCROLL = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+
+
+def test_a_reload_opens_the_form_where_its_user_was(page: Page, portal: RunningApp) -> None:
+    # WeChat reloads the page when its user comes back from a chat, where they copied a number for
+    # a field far down the form: the form came back, but at its top.
+    code, room = plates_with_rooms(portal.database_url, limit=10)[9]
+    page.set_viewport_size(WECHAT_PHONE)
+    page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page)
+    page.get_by_role("button", name="我住在这里").click()
+    choose(page, "房间", room)
+    type_into(page, "姓名", "王芳")
+    settle(page)
+    expect(page).to_have_url(re.compile(r"[?&]d="), timeout=PAGE_TIMEOUT_MS)
+    page.get_by_text(CONSENT).scroll_into_view_if_needed()
+    page.wait_for_timeout(600)  # the place is noted a moment after the scrolling stops
+    place = page.evaluate(MAIN_SCROLL)
+    assert place > 300
+
+    page.reload()
+    expect(page.get_by_label("姓名", exact=True)).to_have_value("王芳", timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(f"() => Math.abs(({MAIN_SCROLL})() - {place}) <= 2", timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_text(CONSENT)).to_be_in_viewport()
+
+    # A form of its own, with no draft yet, starts at its top.
+    page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page)
+    page.get_by_role("button", name="我是房东").click()
+    expect(page.get_by_role("heading", name="出租房屋登记：我是房东/管理人")).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS
+    )
+    settle(page)
+    assert page.evaluate(MAIN_SCROLL) == 0
+
+
 # The text of a heading, line by line as the browser wrapped it.
 HEADING_LINES = """(heading) => {
   const lines = new Map(), range = document.createRange();
