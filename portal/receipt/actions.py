@@ -76,14 +76,19 @@ def look_up() -> None:
     with st.form("receipt.lookup"):
         code = st.text_input(t("回执码", "Receipt code"), key=CODE, max_chars=20)
         tail = st.text_input(
-            t("申报人证件号码后6位", "Last 6 characters of the declarant's document number"),
-            help=t(
-                "房东为您申报的租客：填写本人证件号码后6位",
-                "A tenant your landlord declared: the last 6 characters of your own number",
-            ),
+            t("证件号码后6位", "Last 6 characters of the document number"),
             key=TAIL,
             max_chars=DOC_TAIL_CHARS,
             autocomplete="off",
+        )
+        # Said under the field, not in a tooltip a phone opens only on a tap: a tenant whom the
+        # landlord declared read "申报人" as the landlord and typed his number.
+        st.caption(
+            t(
+                "申报人填写本人证件号码的后6位；房东为您登记的租客，填写您自己证件号码的后6位。",
+                "The declarant: the last 6 of their own number. A tenant your landlord declared: "
+                "the last 6 of your own number.",
+            )
         )
         if not st.form_submit_button(t("查询", "Look up"), type="primary", width="stretch"):
             return

@@ -92,7 +92,7 @@ def test_a_tenant_declares_from_the_plate_and_opens_the_receipt(page: Page, port
 
     page.get_by_role("link", name="打开我的回执").click()
     expect(page.get_by_label("回执码", exact=True)).to_have_value(receipt_code, timeout=PAGE_TIMEOUT_MS)
-    page.get_by_label("申报人证件号码后6位", exact=True).fill(number[-6:])
+    page.get_by_label("证件号码后6位", exact=True).fill(number[-6:])
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_role("heading", name=re.compile("^状态："))).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_text(f"回执码 {receipt_code[:5]} {receipt_code[5:]}")).to_be_visible()

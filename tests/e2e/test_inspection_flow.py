@@ -98,7 +98,7 @@ def test_inspection_rectification_done_and_closed(page: Page, browser: Browser, 
 
     landlord = browser.new_context(locale="zh-CN").new_page()
     landlord.goto(f"{portal.url}/receipt?r={rental.receipt_code}")
-    landlord.get_by_label("申报人证件号码后6位", exact=True).fill(LANDLORD_ID[-6:])
+    landlord.get_by_label("证件号码后6位", exact=True).fill(LANDLORD_ID[-6:])
     landlord.get_by_role("button", name="查询").click()
     expect(landlord.get_by_role("heading", name="安全检查整改")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(landlord.get_by_text(smoke.zh)).to_be_visible()
@@ -116,7 +116,7 @@ def test_inspection_rectification_done_and_closed(page: Page, browser: Browser, 
     expect(page.get_by_text("没有未销号的整改事项。")).to_be_visible()
 
     landlord.reload()
-    landlord.get_by_label("申报人证件号码后6位", exact=True).fill(LANDLORD_ID[-6:])
+    landlord.get_by_label("证件号码后6位", exact=True).fill(LANDLORD_ID[-6:])
     landlord.get_by_role("button", name="查询").click()
     expect(landlord.get_by_text("已销号")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(landlord.get_by_role("button", name="已整改", exact=True)).to_have_count(0)

@@ -177,7 +177,7 @@ def _route_to_other_process(cluster: Cluster, taken: str) -> str:
 def _open_receipt(page: Page, cluster: Cluster, receipt_code: str, id_number: str) -> None:
     page.goto(receipt_link(receipt_code, portal_url=cluster.url))
     expect(page.get_by_label("回执码", exact=True)).to_have_value(receipt_code, timeout=PAGE_TIMEOUT_MS)
-    page.get_by_label("申报人证件号码后6位", exact=True).fill(id_number[-6:])
+    page.get_by_label("证件号码后6位", exact=True).fill(id_number[-6:])
     page.get_by_role("button", name="查询").click()
     expect(page.get_by_role("heading", name=re.compile("^状态："))).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_text(f"回执码 {receipt_code[:5]} {receipt_code[5:]}")).to_be_visible()

@@ -83,6 +83,8 @@ def test_the_receipt_link_fills_the_code_and_the_tail_opens_it(
     declaration = declare(session, rooms)
     at = open_page("receipt", r=declaration.receipt_code)
     assert value_of(at, "receipt.code") == declaration.receipt_code
+    # whose 6 characters, said on the screen: a tenant the landlord declared types their own
+    assert "房东为您登记的租客，填写您自己证件号码的后6位" in texts(at)
     at = look_up(None, TAIL, at=at)
     assert not at.exception
     page = texts(at)
