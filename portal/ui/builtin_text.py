@@ -5,6 +5,9 @@ uploader's button and limits, the date field's yyyy/mm/dd, an empty list's "No r
 "Page not found" dialog, the skip link, "Press Enter to apply") is hidden by CSS and our text
 shown in its place. Checked against Streamlit 1.67's DOM (its data-testid and ARIA attributes):
 tests/e2e/test_no_english.py walks every public page and fails on any English word left.
+
+The same style sheet (one element per run, not two) also sets what a phone needs of Streamlit's
+layout: headings wrapped into even lines, tables across their box, numbers to call on one line.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, ViewportSize, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -68,19 +68,23 @@ def block_headed(page: Page, title: str) -> Locator:
     return page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_text(title, exact=True)).last
 
 
-def open_tenant_form(page: Page, portal: RunningApp, plate: int) -> None:
+def open_tenant_form(
+    page: Page, portal: RunningApp, plate: int, *, viewport: ViewportSize = PHONE
+) -> tuple[str, str]:
     """我住在这里 on a phone, from the `plate`-th plate with rooms (one each test: forms in
     parallel stay apart), once the form's first run is over: reruns are watched from the first
-    load, so `settle` waits for every one; the required marks come last."""
-    code, _ = plates_with_rooms(portal.database_url, limit=plate + 1)[plate]
+    load, so `settle` waits for every one; the required marks come last. Returns the plate's
+    code and a room of it."""
+    code, room = plates_with_rooms(portal.database_url, limit=plate + 1)[plate]
     watch_reruns(page.context)
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(viewport)
     page.goto(plate_link(code, portal_url=portal.url))
     wait_for_plate_page(page)
     page.get_by_role("button", name="我住在这里").click()
     expect(page.get_by_label("姓名", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     settle(page)
     wait_for_mark(page, "姓名")
+    return code, room
 
 
 def test_a_tenant_declares_from_the_plate_and_opens_the_receipt(page: Page, portal: RunningApp) -> None:
@@ -118,11 +122,7 @@ def test_the_receipt_opens_at_its_top_on_a_short_phone_screen(page: Page, portal
 def test_a_form_sent_back_shows_its_first_field_to_correct(page: Page, portal: RunningApp) -> None:
     # 提交申报 is at the form's foot: on a phone the summary of what is wrong showed there, and the
     # fields it names were screens above it.
-    code, room = plates_with_rooms(portal.database_url, limit=8)[7]
-    page.set_viewport_size(WECHAT_PHONE)
-    page.goto(plate_link(code, portal_url=portal.url))
-    wait_for_plate_page(page)
-    page.get_by_role("button", name="我住在这里").click()
+    _, room = open_tenant_form(page, portal, 7, viewport=WECHAT_PHONE)
     choose(page, "房间", room)
     type_into(page, "联系电话", "138 0013 8000")
     settle(page)
@@ -151,11 +151,7 @@ MAIN_SCROLL = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTo
 def test_a_reload_opens_the_form_where_its_user_was(page: Page, portal: RunningApp) -> None:
     # WeChat reloads the page when its user comes back from a chat, where they copied a number for
     # a field far down the form: the form came back, but at its top.
-    code, room = plates_with_rooms(portal.database_url, limit=10)[9]
-    page.set_viewport_size(WECHAT_PHONE)
-    page.goto(plate_link(code, portal_url=portal.url))
-    wait_for_plate_page(page)
-    page.get_by_role("button", name="我住在这里").click()
+    code, room = open_tenant_form(page, portal, 9, viewport=WECHAT_PHONE)
     choose(page, "房间", room)
     type_into(page, "姓名", "王芳")
     settle(page)
