@@ -7,7 +7,8 @@ shown in its place. Checked against Streamlit 1.67's DOM (its data-testid and AR
 tests/e2e/test_no_english.py walks every public page and fails on any English word left.
 
 The same style sheet (one element per run, not two) also sets what a phone needs of Streamlit's
-layout: headings wrapped into even lines, tables across their box, numbers to call on one line.
+layout: headings sized for a phone and wrapped into even lines, tables across their box, numbers to
+call on one line.
 """
 
 from __future__ import annotations
@@ -86,6 +87,15 @@ def builtin_text_css() -> str:
     rules.append(
         '[data-testid="stHeading"] :is(h1, h2, h3) '
         "{ text-wrap: balance; word-break: keep-all; overflow-wrap: anywhere; }"
+    )
+    # On a phone the form comes first: a page's heading on one line where it fits (ten characters,
+    # "居住登记：我住在这里", in 390 px), a section's heading close to its first field. Streamlit's
+    # 36 px page heading took two lines, and the phone field fell to the foot of the first screen.
+    rules.append(
+        "@media (max-width: 640px) {"
+        ' [data-testid="stHeading"] h2 { font-size: 1.625rem; padding-top: 0.25rem; }'
+        ' [data-testid="stHeading"] h3 { font-size: 1.25rem; padding: 0.5rem 0 0.25rem; }'
+        " }"
     )
     # A table of rooms spans its box, as on the plate card; a number to call stays on one line
     # (a narrow screen broke "0769-" from "88221110", which read as two numbers).
