@@ -19,9 +19,9 @@ from portal.declare.parts import Checks, Raw, check
 from portal.declare.plate_access import back_to_plate, open_declaring_plate, require_rooms
 from portal.declare.state import DeclForm
 from portal.declare.submit import show_declared, store_declaration
-from portal.declare.widgets import unfold_errors, widget_class
+from portal.declare.widgets import unfold_errors
 from portal.ui.i18n import t
-from portal.ui.scroll import keep_place_across_reloads, scroll_to_first
+from portal.ui.scroll import keep_place_across_reloads, scroll_to_first, widget_class
 from shared.core.clock import local_today
 
 

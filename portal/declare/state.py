@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import streamlit as st
 
 from portal.ui.i18n import current_lang, t
+from portal.ui.scroll import field_link
 from portal.ui.text import escape_markdown
 from shared.core.validate_phone import format_phone_national
 from shared.declarations.form_errors import FieldError, field_label
@@ -197,6 +198,7 @@ class DeclForm:
         get a message. A message with no room yet asks for one more run (`slots_missing`)."""
         needed = self.checks is None or where.path in self.requested or where.path in self._messaged()
         self._slots[where.path] = (self.key(where.key), st.empty() if needed else None)
+        self._state("_widgets", {})[where.path] = self.key(where.key)  # the summary links to it
 
     def _messaged(self) -> set[str]:
         messaged: set[str] = self._state("_messaged", set())
@@ -232,10 +234,18 @@ class DeclForm:
         return wrong
 
     def summary(self, errors: Sequence[FieldError]) -> str:
-        """Every error, each named by its field's place on the form (`随行人员2 · 出生日期`)."""
+        """Every error, each named by its field's place on the form (`随行人员2 · 出生日期`); a
+        name is a link that shows its field (the page draws `portal.ui.scroll.follow_field_links`)."""
         lang = current_lang()
+        widgets: dict[str, str] = self._state("_widgets", {})
+
+        def name(error: FieldError) -> str:  # a link that shows the field, where the form has it
+            named = f"**{field_label(error.field, lang)}**"
+            key = widgets.get(error.field)
+            return f"[{named}]({field_link(key)})" if key else named
+
         # reason(): the validators' messages name their field first; the label says it once.
-        lines = [f"- **{field_label(e.field, lang)}**: {escape_markdown(e.reason(lang))}" for e in errors]
+        lines = [f"- {name(e)}: {escape_markdown(e.reason(lang))}" for e in errors]
         head = t(f"有 {len(errors)} 处需要修改：", f"{len(errors)} field(s) need correcting:")
         return "\n".join([head, *lines])
 

@@ -13,7 +13,7 @@ from portal.declare.drafts import forget_draft
 from portal.declare.state import DeclForm
 from portal.ui.i18n import current_lang, t
 from portal.ui.qr import show_qr
-from portal.ui.scroll import scroll_to_top
+from portal.ui.scroll import follow_field_links, scroll_to_top
 from shared.core.db import session_scope
 from shared.core.errors import DomainError
 from shared.declarations.form_errors import FieldError, FormErrors
@@ -41,6 +41,7 @@ def checked_submission(
     form.show_errors(errors)
     if errors and form.attempted:
         summary.error(form.summary(errors))
+        follow_field_links()
     return data if clicked else None
 
 

@@ -10,7 +10,6 @@ The people's fields are in `portal.declare.person`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -20,6 +19,7 @@ import streamlit as st
 
 from portal.declare.state import DeclForm, Where
 from portal.ui.i18n import current_lang, relabel_after_switch, t
+from portal.ui.scroll import widget_class
 from shared.core.clock import local_today
 from shared.core.codes import code_list, label
 from shared.declarations.form_errors import FieldError, label_of
@@ -55,11 +55,6 @@ def required_marks(form: DeclForm) -> None:
     if keys:
         labels = ", ".join(f".{widget_class(key)} {_MARKED_LABEL}" for key in keys)
         st.html(f"<style>{labels} {{ {_MARK} }}</style>")
-
-
-def widget_class(key: str) -> str:
-    """The class Streamlit's frontend gives the element of a widget with this key."""
-    return "st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key.strip())
 
 
 @contextmanager

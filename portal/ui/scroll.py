@@ -1,10 +1,26 @@
 """Where the page shows: a new screen drawn in place of a long one starts at its top; a form sent
-back with messages shows the first field to correct; a form brought back by a reload opens where
-its user was."""
+back with messages shows the first field to correct, and each line of its summary shows its own;
+a form brought back by a reload opens where its user was."""
 
 import json
+import re
 
 import streamlit as st
+
+# A summary line's link to its field (`field_link`): the page's script shows the field.
+FIELD_LINK = "#to-"
+
+
+def widget_class(key: str) -> str:
+    """The class Streamlit's frontend gives the element of a widget with this key."""
+    return "st-key-" + re.sub(r"[^A-Za-z0-9_-]", "-", key.strip())
+
+
+def field_link(key: str) -> str:
+    """A markdown link target that shows the widget with this key, on a page that draws
+    `follow_field_links` (or `keep_place_across_reloads`)."""
+    return FIELD_LINK + widget_class(key)
+
 
 # Streamlit scrolls its main area (stMain), not the document; both are reset, whichever it is.
 _TO_THE_TOP = (
@@ -22,10 +38,11 @@ def scroll_to_top() -> None:
 # The first of the elements (in the page's order) to the middle of the screen; a field one types
 # into is focused too (not a select's or a date's: on a phone that opens a keyboard or a list).
 # In a block of its own: a page runs each such script in one global scope.
+_TYPED_INPUT = "input:not([role]):not([type=hidden]), textarea"
 _TO_THE_FIRST = (
     "<script>/* {turn} */ {{ const first = document.querySelector({selectors});"
     " if (first) {{ first.scrollIntoView({{block: 'center'}});"
-    " first.querySelector('input:not([role]):not([type=hidden]), textarea')"
+    f" first.querySelector('{_TYPED_INPUT}')"
     "?.focus({{preventScroll: true}}); }} }}</script>"
 )
 
@@ -69,8 +86,33 @@ _KEEP_PLACE = """<script>{
   }
 }</script>"""
 
+# A summary line names its field with a link (`field_link`): a tap shows the
+# field, as 提交申报 shows the first one, instead of following the link. Registered once per load.
+_FOLLOW_FIELD_LINKS = """<script>{
+  const prefix = PREFIX, typed = TYPED;
+  if (!document.documentElement.dataset.fieldLinks) {
+    document.documentElement.dataset.fieldLinks = "1";
+    document.addEventListener("click", (event) => {
+      const link = event.target instanceof Element && event.target.closest(`a[href^="${prefix}"]`);
+      if (!link) return;
+      event.preventDefault();
+      event.stopPropagation();
+      const field = document.querySelector("." + CSS.escape(link.getAttribute("href").slice(prefix.length)));
+      field?.scrollIntoView({block: "center"});
+      field?.querySelector(typed)?.focus({preventScroll: true});
+    }, true);
+  }
+}</script>""".replace("PREFIX", json.dumps(FIELD_LINK)).replace("TYPED", json.dumps(_TYPED_INPUT))
+
 
 def keep_place_across_reloads() -> None:
     """A form in progress opens where its user was after a reload: WeChat reloads the page when its
-    user comes back from a chat (where they copied a number for a field far down the form)."""
-    st.html(_KEEP_PLACE, unsafe_allow_javascript=True)
+    user comes back from a chat (where they copied a number for a field far down the form). Its
+    summary's links show their fields too (`follow_field_links`, in the same element: each element
+    costs every field's rerun in the phone's browser)."""
+    st.html(_KEEP_PLACE + _FOLLOW_FIELD_LINKS, unsafe_allow_javascript=True)
+
+
+def follow_field_links() -> None:
+    """A tap on a summary line's `field_link` shows its field (and focuses a field one types into)."""
+    st.html(_FOLLOW_FIELD_LINKS, unsafe_allow_javascript=True)

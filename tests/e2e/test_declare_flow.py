@@ -145,6 +145,28 @@ def test_a_form_sent_back_shows_its_first_field_to_correct(page: Page, portal: R
     expect(number).to_be_in_viewport()
 
 
+def test_each_line_of_the_summary_shows_its_field(page: Page, portal: RunningApp) -> None:
+    # The summary is at the form's foot: after correcting the first field, the next one it names
+    # is a tap away, not a search up the form.
+    open_tenant_form(page, portal, 10, viewport=WECHAT_PHONE)
+    page.get_by_role("button", name="提交申报").click()
+    settle(page)
+    summary = page.get_by_test_id("stAlert").filter(has_text="处需要修改")
+    # A field one types into is focused too; a list is only shown, not opened.
+    for label, line, focused in (("联系电话", "本人 · 联系电话", True), ("房间", "房间", False)):
+        summary.scroll_into_view_if_needed()
+        field = page.get_by_label(label, exact=True)
+        expect(field).not_to_be_in_viewport()
+        summary.get_by_role("link", name=line, exact=True).click()
+        expect(field).to_be_in_viewport(timeout=PAGE_TIMEOUT_MS)
+        if focused:
+            expect(field).to_be_focused()
+        else:
+            expect(field).not_to_be_focused()
+            expect(page.get_by_role("listbox")).to_have_count(0)
+    assert "#" not in page.url, "the page shows the field; the browser follows no link"
+
+
 MAIN_SCROLL = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop"
 
 
