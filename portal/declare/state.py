@@ -245,7 +245,8 @@ class DeclForm:
             return f"[{named}]({field_link(key)})" if key else named
 
         # reason(): the validators' messages name their field first; the label says it once.
-        lines = [f"- {name(e)}: {escape_markdown(e.reason(lang))}" for e in errors]
+        colon = t("：", ": ")  # a Chinese line takes the full-width colon its messages use
+        lines = [f"- {name(e)}{colon}{escape_markdown(e.reason(lang))}" for e in errors]
         head = t(f"有 {len(errors)} 处需要修改：", f"{len(errors)} field(s) need correcting:")
         return "\n".join([head, *lines])
 

@@ -94,7 +94,7 @@ def builtin_text_css() -> str:
     rules.append(
         "@media (max-width: 640px) {"
         ' [data-testid="stHeading"] h2 { font-size: 1.625rem; padding-top: 0.25rem; }'
-        ' [data-testid="stHeading"] h3 { font-size: 1.25rem; padding: 0.5rem 0 0.25rem; }'
+        ' [data-testid="stHeading"] h3 { font-size: 1.25rem; padding: 0.5rem 0 0.625rem; }'
         " }"
     )
     # A table of rooms spans its box, as on the plate card; a number to call stays on one line

@@ -134,12 +134,12 @@ def test_a_wrong_field_is_named_beside_it_and_nothing_typed_is_lost(
     beside = [m.value for m in at.markdown if m.value.startswith(":red[")]
     assert any(message in m for m in beside), beside
     [summary] = at.error
-    # named once, by its place on the form: `**本人 · 姓名**: 不能为空`, not `…: 姓名不能为空`;
+    # named once, by its place on the form: `**本人 · 姓名**：不能为空`, not `…：姓名不能为空`;
     # the name a link that shows the field (by the class Streamlit gives its element)
     name = label.rsplit(" · ", 1)[-1]
     [key] = wrong
     link = f"#to-st-key-{key.replace('.', '-')}"
-    line = f"- [**{label}**]({link}): {message.removeprefix(name).lstrip('：')}"
+    line = f"- [**{label}**]({link})：{message.removeprefix(name).lstrip('：')}"
     assert any(shown.startswith(line) for shown in summary.value.splitlines()), summary.value
     for key, value in values.items():
         assert value_of(at, key) == value, key
