@@ -5,6 +5,7 @@ import streamlit as st
 
 from portal.receipt.actions import (
     NOTICE,
+    SHOWN,
     confirm_tenants,
     correction_form,
     look_up,
@@ -16,6 +17,7 @@ from portal.receipt.permit_widgets import show_permit
 from portal.receipt.rectifications import show_rectifications
 from portal.receipt.widgets import show_declared, show_people, show_status, show_timeline, show_way_back
 from portal.ui.i18n import t
+from portal.ui.scroll import scroll_to_start
 from shared.core.clock import local_today
 from shared.models import utcnow
 
@@ -29,9 +31,11 @@ if opened is None:
 
 view = opened.view
 today = local_today(utcnow())
-if notice := st.session_state.get(NOTICE):
-    st.success(t(*notice))
-show_status(view)
+with st.container(key="receipt-opened"):  # what 查询 or an action shows: from its top
+    if notice := st.session_state.get(NOTICE):
+        st.success(t(*notice))
+    show_status(view)
+scroll_to_start("st-key-receipt-opened", turn=st.session_state.get(SHOWN, 0))
 show_declared(view)
 show_people(view)
 show_resident_pass(view)  # an approved residence: the gate pass of each person

@@ -35,6 +35,7 @@ from shared.self_service.receipts import open_receipt, resubmit
 from shared.self_service.residence_actions import confirm_tenant, end_residence
 
 OPENED, NOTICE, PREFILL = "receipt.opened", "receipt.notice", "receipt.prefill"
+SHOWN = "receipt.shown"  # how many times a receipt was opened or redrawn after an action
 CODE, TAIL = "receipt.code", "receipt.tail"
 _VALIDATE = {
     DeclarationKind.RESIDENCE: validate_residence,
@@ -65,6 +66,7 @@ def _keep_open(code: str, tail: str, view: ReceiptView, notice: tuple[str, str] 
         remember_landlord_of(view.plate_code)
     st.session_state[NOTICE] = notice
     st.session_state[PREFILL] = True
+    st.session_state[SHOWN] = st.session_state.get(SHOWN, 0) + 1  # the page shows it from its top
     st.rerun()
 
 

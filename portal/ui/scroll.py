@@ -1,6 +1,7 @@
 """Where the page shows: a new screen drawn in place of a long one starts at its top; a form sent
 back with messages shows the first field to correct, and each line of its summary shows its own;
-a form brought back by a reload opens where its user was."""
+an answer to a look-up shows from its top; a form brought back by a reload opens where its user
+was."""
 
 import json
 import re
@@ -53,6 +54,20 @@ def scroll_to_first(classes: list[str], *, turn: int) -> None:
     runs the script again only if it changed: `turn` (a count of tries) sees to that."""
     selectors = ", ".join(f".{name}" for name in sorted(classes))
     st.html(_TO_THE_FIRST.format(turn=turn, selectors=json.dumps(selectors)), unsafe_allow_javascript=True)
+
+
+# An element's top to the screen's top, again whenever `turn` changes.
+_TO_THE_START = (
+    "<script>/* {turn} */ document.querySelector({selector})?.scrollIntoView({{block: 'start'}});</script>"
+)
+
+
+def scroll_to_start(class_name: str, *, turn: int) -> None:
+    """Show an answer from its top (a receipt opened by 查询): a phone user pressed the button
+    under the fields, with the keyboard open, and the answer began at the screen's foot. The
+    browser runs the script again only if it changed: a new `turn` for each new answer."""
+    selector = json.dumps(f".{class_name}")
+    st.html(_TO_THE_START.format(turn=turn, selector=selector), unsafe_allow_javascript=True)
 
 
 # Where the main area was scrolled, kept in the tab (sessionStorage) under the page and its draft

@@ -108,15 +108,24 @@ def test_the_receipt_opens_at_its_top_on_a_short_phone_screen(page: Page, portal
     code, room = plates_with_rooms(portal.database_url, limit=7)[6]
     page.set_viewport_size(WECHAT_PHONE)
     page.goto(plate_link(code, portal_url=portal.url))
-    receipt = declare_as_tenant(
-        page, room=room, name="王芳", id_number=make_id_number("430102", "19880726", "022")
-    )
+    number = make_id_number("430102", "19880726", "022")
+    receipt = declare_as_tenant(page, room=room, name="王芳", id_number=number)
     expect(page.get_by_text("申报已提交")).to_be_in_viewport()
     expect(page.get_by_role("heading", name=f"{receipt[:5]} {receipt[5:]}")).to_be_in_viewport()
     # The QR code comes with no full-screen button: on a phone it showed under the finger that
     # tapped 提交申报, over the end of the receipt code ("Y636J" read "Y636 I").
     expect(page.get_by_alt_text("回执二维码")).to_be_in_viewport()
     expect(page.get_by_test_id("stElementToolbar")).to_have_count(0)
+
+    # 我的回执: the answer to 查询 shows from its top. Under the look-up fields it began at the
+    # screen's foot, with what was declared and the ways to correct or move out below it.
+    page.get_by_role("link", name="打开我的回执").click()
+    expect(page.get_by_label("回执码", exact=True)).to_have_value(receipt, timeout=PAGE_TIMEOUT_MS)
+    page.get_by_label("证件号码后6位", exact=True).fill(number[-6:])
+    page.get_by_role("button", name="查询").click()
+    expect(page.get_by_role("heading", name=re.compile("^状态："))).to_be_in_viewport(timeout=PAGE_TIMEOUT_MS)
+    for way_on in ("申报内容", "更正并重新提交", "办理搬离"):
+        expect(page.get_by_text(way_on, exact=True).first).to_be_in_viewport()
 
 
 def test_a_form_sent_back_shows_its_first_field_to_correct(page: Page, portal: RunningApp) -> None:
