@@ -190,7 +190,7 @@ th,td{border-bottom:1px solid #e6e9ef;padding:.3rem .5rem;text-align:left}
 th{color:#6b6f76;font-weight:600}
 summary{cursor:pointer;color:#1f5fa8;padding:.25rem 0}
 .pair{display:flex;gap:.75rem}
-.pair .button{flex:1}
+.pair .button{flex:1;display:flex;align-items:center;justify-content:center}
 .button{display:block;box-sizing:border-box;text-align:center;text-decoration:none;border-radius:.5rem;
 padding:.6rem .75rem;margin:0 0 .75rem;min-height:2.75rem;font-weight:500}
 .primary{background:#1f5fa8;color:#fff;border:1px solid #1f5fa8}

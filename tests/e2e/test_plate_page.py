@@ -74,6 +74,23 @@ def test_english_switch_survives_a_reload(page: Page, portal: RunningApp) -> Non
     assert "lang=English" in page.url  # the choice is in the link, so a reload or a shared link keeps it
     page.reload()
     expect(page.get_by_role("button", name="I live here")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    # On a phone the landlord's label takes two lines: the short one beside it stays in the middle
+    # of its (as tall) button, level with it, not at its top.
+    page.set_viewport_size(PHONE)
+    middles = [
+        page.get_by_role("button", name=name).evaluate(TEXT_AND_BOX_MIDDLES)
+        for name in ("I am the landlord or manager", "I live here")
+    ]
+    assert all(abs(text - box) <= 2 for text, box in middles), middles
+
+
+# The vertical middle of an element's text and of its box.
+TEXT_AND_BOX_MIDDLES = """(element) => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const text = range.getBoundingClientRect(), box = element.getBoundingClientRect();
+  return [text.top + text.height / 2, box.top + box.height / 2];
+}"""
 
 
 def _is_tile(url: str) -> bool:
