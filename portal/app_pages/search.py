@@ -11,6 +11,8 @@ from shared.core.db import session_scope
 from shared.places.links import plate_link_query
 from shared.places.search import list_plate_numbers, list_streets, list_villages, search_addresses
 
+HITS_SHOWN = 20  # a phone's list to scroll; more asks for a more specific address
+
 st.header(t("查找地址", "Find an address"))
 
 with session_scope() as session:
@@ -70,14 +72,23 @@ with tab_text:
     )
     if text:
         with session_scope() as session:
-            hits = search_addresses(session, text)
+            hits = search_addresses(session, text, limit=HITS_SHOWN)
         if not hits:
             st.warning(t("没有找到匹配的标准地址：请换个写法，或点“找不到我的地址”。",
                          "Nothing matches: try another spelling or “My address is not listed”."))  # fmt: skip
+        elif len(hits) < HITS_SHOWN:  # plain text in a list did not read as something to tap
+            st.caption(t(f"找到 {len(hits)} 个地址，点击打开：", f"{len(hits)} found; tap one to open it:"))
+        else:
+            first = t(
+                f"前 {HITS_SHOWN} 个地址（写得更具体可缩小范围）",
+                f"The first {HITS_SHOWN} (be more specific)",
+            )
+            st.caption(t(f"{first}，点击打开：", f"{first}; tap one to open it:"))
         for hit in hits:
             st.page_link(
                 "app_pages/plate.py",
                 label=f"{hit.village_name} · {hit.address}",
+                icon=":material/arrow_forward:",
                 query_params=plate_link_query(hit.code),
             )
 with tab_missing:

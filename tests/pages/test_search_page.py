@@ -51,3 +51,21 @@ def test_typed_address_lists_matches_and_a_miss_says_so(plate_code: str) -> None
     assert verify_plate_token(at.get("page_link")[0].proto.query_string.removeprefix("p=")) == plate_code
     at.text_input(key="search.text").input("没有这条路").run()
     assert any("没有找到" in w.value for w in at.warning)
+
+
+def test_matches_read_as_links_and_say_how_many(session: Session, plate_code: str) -> None:
+    # Plain names in a list did not read as something to tap; 20 of more matches are said to be
+    # the first 20, so a resident writes more rather than scrolls for one that is not there.
+    at = _search_page()
+    at.text_input(key="search.text").input("麻涌大道").run()
+    assert "找到 2 个地址，点击打开：" in [c.value for c in at.caption]
+    assert all(link.proto.icon == ":material/arrow_forward:" for link in at.get("page_link"))
+
+    street = make_street(session, village=make_village(session, name="麻二村"), name="麻涌大道")
+    for number in range(1, 30):
+        make_plate(session, street=street, number=str(number))
+    session.commit()
+    at.text_input(key="search.text").input("麻涌大道 ").run()
+    assert len(at.get("page_link")) == 20
+    said = [c.value for c in at.caption if "点击打开" in c.value]
+    assert said == ["前 20 个地址（写得更具体可缩小范围），点击打开："]
