@@ -11,6 +11,7 @@ import streamlit as st
 
 from portal.declare.drafts import forget_draft
 from portal.declare.state import DeclForm
+from portal.ui.builtin_text import RECEIPT_CODE_BOX
 from portal.ui.i18n import current_lang, t
 from portal.ui.qr import show_qr
 from portal.ui.scroll import follow_field_links, scroll_to_top
@@ -50,7 +51,8 @@ def show_receipt(receipt_code: str) -> None:
     st.success(
         t("申报已提交，工作人员将核实。", "Your declaration was submitted; an officer will review it.")
     )
-    st.markdown(f"{t('回执码', 'Receipt code')}\n## {format_receipt_code(receipt_code)}")
+    with st.container(key=RECEIPT_CODE_BOX):  # the code right under its label (portal.ui.builtin_text)
+        st.markdown(f"{t('回执码', 'Receipt code')}\n## {format_receipt_code(receipt_code)}")
     png = receipt_qr_png(receipt_code)
     show_qr(png, alt=t("回执二维码", "Receipt QR code"), width=220)
     st.caption(t("扫码查看回执", "Scan to open your receipt"))

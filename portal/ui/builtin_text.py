@@ -17,6 +17,8 @@ import streamlit as st
 
 from portal.ui.i18n import t
 
+RECEIPT_CODE_BOX = "receipt-code"  # the container of a receipt's code (portal.declare.submit)
+
 # The hidden text keeps its box (font-size 0, not visibility:hidden): a date segment must stay
 # focusable. Sizes are Streamlit's theme sizes for each place (sm = 0.875rem).
 _SWAP = """{selector} {{ font-size: 0 !important; }}
@@ -96,6 +98,11 @@ def builtin_text_css() -> str:
         ' [data-testid="stHeading"] h2 { font-size: 1.625rem; padding-top: 0.25rem; }'
         ' [data-testid="stHeading"] h3 { font-size: 1.25rem; padding: 0.5rem 0 0.625rem; }'
         " }"
+    )
+    # A receipt code right under its label: a heading's room above it parted the two by 40 px.
+    rules.append(
+        f".st-key-{RECEIPT_CODE_BOX} p {{ margin-bottom: 0.25rem; }}"
+        f" .st-key-{RECEIPT_CODE_BOX} h2 {{ padding-top: 0.25rem; }}"
     )
     # A table of rooms spans its box, as on the plate card; a number to call stays on one line
     # (a narrow screen broke "0769-" from "88221110", which read as two numbers).

@@ -102,6 +102,15 @@ def test_a_tenant_declares_from_the_plate_and_opens_the_receipt(page: Page, port
     expect(page.get_by_text(f"回执码 {receipt_code[:5]} {receipt_code[5:]}")).to_be_visible()
 
 
+# Where an element's text begins and ends on the screen (its box may hold room above it).
+TEXT_TOP_AND_FOOT = """(element) => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const text = range.getBoundingClientRect();
+  return [text.top, text.bottom];
+}"""
+
+
 def test_the_receipt_opens_at_its_top_on_a_short_phone_screen(page: Page, portal: RunningApp) -> None:
     # The submit button is at the form's foot: the receipt that replaces the form must not open
     # scrolled down there, on half its QR code, with the code to keep above the screen.
@@ -111,7 +120,11 @@ def test_the_receipt_opens_at_its_top_on_a_short_phone_screen(page: Page, portal
     number = make_id_number("430102", "19880726", "022")
     receipt = declare_as_tenant(page, room=room, name="王芳", id_number=number)
     expect(page.get_by_text("申报已提交")).to_be_in_viewport()
-    expect(page.get_by_role("heading", name=f"{receipt[:5]} {receipt[5:]}")).to_be_in_viewport()
+    shown_code = page.get_by_role("heading", name=f"{receipt[:5]} {receipt[5:]}")
+    expect(shown_code).to_be_in_viewport()
+    label_foot = page.get_by_text("回执码", exact=True).evaluate(TEXT_TOP_AND_FOOT)[1]
+    code_top = shown_code.evaluate(TEXT_TOP_AND_FOOT)[0]
+    assert code_top - label_foot <= 16, "the code right under its label"
     # The QR code comes with no full-screen button: on a phone it showed under the finger that
     # tapped 提交申报, over the end of the receipt code ("Y636J" read "Y636 I").
     expect(page.get_by_alt_text("回执二维码")).to_be_in_viewport()
