@@ -199,9 +199,7 @@ def _tenant_blocks(
             folded_stay = (
                 t("居住事由、搬离日期（可不填）", "Reason, move-out date (optional)")
                 if correcting
-                else t(
-                    "居住事由（默认务工，可不填）", "Reason for living here (work unless changed; optional)"
-                )
+                else t("居住事由（默认务工，可不填）", "Reason (work unless changed; optional)")
             )
             with more_fields(form, here, title=folded_stay):
                 default(form, here.sub("reason"), WORK)
