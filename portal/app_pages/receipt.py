@@ -5,6 +5,7 @@ import streamlit as st
 
 from portal.receipt.actions import (
     NOTICE,
+    SCROLLED,
     SHOWN,
     confirm_tenants,
     correction_form,
@@ -35,7 +36,6 @@ with st.container(key="receipt-opened"):  # what 查询 or an action shows: from
     if notice := st.session_state.get(NOTICE):
         st.success(t(*notice))
     show_status(view)
-scroll_to_start("st-key-receipt-opened", turn=st.session_state.get(SHOWN, 0))
 show_declared(view)
 show_people(view)
 show_resident_pass(view)  # an approved residence: the gate pass of each person
@@ -46,3 +46,8 @@ confirm_tenants(view)
 correction_form(view, today=today)
 move_out_form(view, today=today)
 show_timeline(view)
+if st.session_state.get(SHOWN, 0) != st.session_state.get(SCROLLED):
+    # Once per opening: the script would run again whenever the page is drawn anew (a visit
+    # back). Last on the page: an element there only once shifts none of the others.
+    st.session_state[SCROLLED] = st.session_state.get(SHOWN, 0)
+    scroll_to_start("st-key-receipt-opened", turn=st.session_state[SCROLLED])

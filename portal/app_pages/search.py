@@ -72,11 +72,11 @@ with tab_text:
     )
     if text:
         with session_scope() as session:
-            hits = search_addresses(session, text, limit=HITS_SHOWN)
+            hits = search_addresses(session, text, limit=HITS_SHOWN + 1)  # one more: are there more?
         if not hits:
             st.warning(t("没有找到匹配的标准地址：请换个写法，或点“找不到我的地址”。",
                          "Nothing matches: try another spelling or “My address is not listed”."))  # fmt: skip
-        elif len(hits) < HITS_SHOWN:  # plain text in a list did not read as something to tap
+        elif len(hits) <= HITS_SHOWN:  # plain text in a list did not read as something to tap
             st.caption(t(f"找到 {len(hits)} 个地址，点击打开：", f"{len(hits)} found; tap one to open it:"))
         else:
             first = t(
@@ -84,7 +84,7 @@ with tab_text:
                 f"The first {HITS_SHOWN} (be more specific)",
             )
             st.caption(t(f"{first}，点击打开：", f"{first}; tap one to open it:"))
-        for hit in hits:
+        for hit in hits[:HITS_SHOWN]:
             st.page_link(
                 "app_pages/plate.py",
                 label=f"{hit.village_name} · {hit.address}",

@@ -36,6 +36,7 @@ from shared.self_service.residence_actions import confirm_tenant, end_residence
 
 OPENED, NOTICE, PREFILL = "receipt.opened", "receipt.notice", "receipt.prefill"
 SHOWN = "receipt.shown"  # how many times a receipt was opened or redrawn after an action
+SCROLLED = "receipt.scrolled"  # the SHOWN the page last scrolled to
 CODE, TAIL = "receipt.code", "receipt.tail"
 _VALIDATE = {
     DeclarationKind.RESIDENCE: validate_residence,

@@ -113,8 +113,17 @@ _FOLLOW_FIELD_LINKS = """<script>{
       event.preventDefault();
       event.stopPropagation();
       const field = document.querySelector("." + CSS.escape(link.getAttribute("href").slice(prefix.length)));
-      field?.scrollIntoView({block: "center"});
-      field?.querySelector(typed)?.focus({preventScroll: true});
+      if (!field) return;
+      const show = () => {
+        field.scrollIntoView({block: "center"});
+        field.querySelector(typed)?.focus({preventScroll: true});
+      };
+      // A field in a closed fold (更多信息) can be neither seen nor focused: open the fold first.
+      const fold = field.closest("details:not([open])");
+      if (fold) {
+        fold.querySelector("summary")?.click();
+        setTimeout(show, 300);
+      } else show();
     }, true);
   }
 }</script>""".replace("PREFIX", json.dumps(FIELD_LINK)).replace("TYPED", json.dumps(_TYPED_INPUT))

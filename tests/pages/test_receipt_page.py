@@ -312,3 +312,19 @@ def test_the_way_back_leads_home_then_to_the_opened_receipts_plate(
     assert MISMATCH in texts(at)
     [home] = at.get("page_link")
     assert (home.proto.label, home.proto.query_string) == ("首页", "")
+
+
+def _scrolls_to_the_receipt(at: Any) -> bool:
+    return any("receipt-opened" in str(element.proto.body) for element in at.get("html"))
+
+
+def test_an_opened_receipt_is_shown_from_its_status_once(session: Session, rooms: dict[str, Any]) -> None:
+    # After 查询 the receipt begins at the screen's foot: the page shows it from its status. A later
+    # run (a tap in the correction form, a visit back) must not pull the screen there again.
+    declaration = declare(session, rooms)
+    at = look_up(declaration.receipt_code, TAIL)
+    assert _scrolls_to_the_receipt(at)
+    at.run()
+    assert not _scrolls_to_the_receipt(at)
+    at = look_up(declaration.receipt_code, TAIL, at=at)  # looked up again: shown from its status again
+    assert _scrolls_to_the_receipt(at)

@@ -62,10 +62,16 @@ def test_matches_read_as_links_and_say_how_many(session: Session, plate_code: st
     assert all(link.proto.icon == ":material/arrow_forward:" for link in at.get("page_link"))
 
     street = make_street(session, village=make_village(session, name="麻二村"), name="麻涌大道")
-    for number in range(1, 30):
+    for number in range(1, 19):
         make_plate(session, street=street, number=str(number))
     session.commit()
     at.text_input(key="search.text").input("麻涌大道 ").run()
+    assert len(at.get("page_link")) == 20
+    assert "找到 20 个地址，点击打开：" in [c.value for c in at.caption]  # all of them
+
+    make_plate(session, street=street, number="19")
+    session.commit()
+    at.text_input(key="search.text").input("麻涌大道").run()
     assert len(at.get("page_link")) == 20
     said = [c.value for c in at.caption if "点击打开" in c.value]
     assert said == ["前 20 个地址（写得更具体可缩小范围），点击打开："]
