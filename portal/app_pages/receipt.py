@@ -5,8 +5,7 @@ import streamlit as st
 
 from portal.receipt.actions import (
     NOTICE,
-    SCROLLED,
-    SHOWN,
+    SHOW_FROM_STATUS,
     confirm_tenants,
     correction_form,
     look_up,
@@ -46,8 +45,7 @@ confirm_tenants(view)
 correction_form(view, today=today)
 move_out_form(view, today=today)
 show_timeline(view)
-if st.session_state.get(SHOWN, 0) != st.session_state.get(SCROLLED):
+if turn := st.session_state.pop(SHOW_FROM_STATUS, None):
     # Once per opening: the script would run again whenever the page is drawn anew (a visit
     # back). Last on the page: an element there only once shifts none of the others.
-    st.session_state[SCROLLED] = st.session_state.get(SHOWN, 0)
-    scroll_to_start("st-key-receipt-opened", turn=st.session_state[SCROLLED])
+    scroll_to_start("st-key-receipt-opened", turn=turn)

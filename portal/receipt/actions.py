@@ -8,6 +8,7 @@ action re-checks both (and the rate limit) without asking again.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -35,8 +36,9 @@ from shared.self_service.receipts import open_receipt, resubmit
 from shared.self_service.residence_actions import confirm_tenant, end_residence
 
 OPENED, NOTICE, PREFILL = "receipt.opened", "receipt.notice", "receipt.prefill"
-SHOWN = "receipt.shown"  # how many times a receipt was opened or redrawn after an action
-SCROLLED = "receipt.scrolled"  # the SHOWN the page last scrolled to
+# Set when a receipt is opened, or drawn again after an action: the next run shows it from its
+# status, once. A new value each time, so the browser runs the page's script anew.
+SHOW_FROM_STATUS = "receipt.show_from_status"
 CODE, TAIL = "receipt.code", "receipt.tail"
 _VALIDATE = {
     DeclarationKind.RESIDENCE: validate_residence,
@@ -67,7 +69,7 @@ def _keep_open(code: str, tail: str, view: ReceiptView, notice: tuple[str, str] 
         remember_landlord_of(view.plate_code)
     st.session_state[NOTICE] = notice
     st.session_state[PREFILL] = True
-    st.session_state[SHOWN] = st.session_state.get(SHOWN, 0) + 1  # the page shows it from its top
+    st.session_state[SHOW_FROM_STATUS] = uuid.uuid4().hex
     st.rerun()
 
 

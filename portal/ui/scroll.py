@@ -62,7 +62,7 @@ _TO_THE_START = (
 )
 
 
-def scroll_to_start(class_name: str, *, turn: int) -> None:
+def scroll_to_start(class_name: str, *, turn: str) -> None:
     """Show an answer from its top (a receipt opened by 查询): a phone user pressed the button
     under the fields, with the keyboard open, and the answer began at the screen's foot. The
     browser runs the script again only if it changed: a new `turn` for each new answer."""
