@@ -391,3 +391,19 @@ async def _what_went_wrong(error: Exception, page: AsyncPage) -> str:
     if shown:
         message += " | page shows: " + " / ".join(" ".join(text.split()) for text in shown)[:300]
     return message
+
+
+# Where an element's text is drawn: its box may hold room around it (a heading's padding, a
+# button's height).
+_TEXT_TOP_AND_FOOT = """(element) => {
+  const range = document.createRange();
+  range.selectNodeContents(element);
+  const text = range.getBoundingClientRect();
+  return [text.top, text.bottom];
+}"""
+
+
+def text_top_and_foot(element: Locator) -> tuple[float, float]:
+    """The top and the foot of an element's text on the screen, in CSS pixels."""
+    top, foot = element.evaluate(_TEXT_TOP_AND_FOOT)
+    return float(top), float(foot)

@@ -33,6 +33,7 @@ from tests.e2e.steps import (
     settle,
     submit_declaration,
     tenant_form,
+    text_top_and_foot,
     type_into,
     wait_for_plate_page,
 )
@@ -102,15 +103,6 @@ def test_a_tenant_declares_from_the_plate_and_opens_the_receipt(page: Page, port
     expect(page.get_by_text(f"回执码 {receipt_code[:5]} {receipt_code[5:]}")).to_be_visible()
 
 
-# Where an element's text begins and ends on the screen (its box may hold room above it).
-TEXT_TOP_AND_FOOT = """(element) => {
-  const range = document.createRange();
-  range.selectNodeContents(element);
-  const text = range.getBoundingClientRect();
-  return [text.top, text.bottom];
-}"""
-
-
 def test_the_receipt_opens_at_its_top_on_a_short_phone_screen(page: Page, portal: RunningApp) -> None:
     # The submit button is at the form's foot: the receipt that replaces the form must not open
     # scrolled down there, on half its QR code, with the code to keep above the screen.
@@ -122,8 +114,8 @@ def test_the_receipt_opens_at_its_top_on_a_short_phone_screen(page: Page, portal
     expect(page.get_by_text("申报已提交")).to_be_in_viewport()
     shown_code = page.get_by_role("heading", name=f"{receipt[:5]} {receipt[5:]}")
     expect(shown_code).to_be_in_viewport()
-    label_foot = page.get_by_text("回执码", exact=True).evaluate(TEXT_TOP_AND_FOOT)[1]
-    code_top = shown_code.evaluate(TEXT_TOP_AND_FOOT)[0]
+    label_foot = text_top_and_foot(page.get_by_text("回执码", exact=True))[1]
+    code_top = text_top_and_foot(shown_code)[0]
     assert code_top - label_foot <= 16, "the code right under its label"
     # The QR code comes with no full-screen button: on a phone it showed under the finger that
     # tapped 提交申报, over the end of the receipt code ("Y636J" read "Y636 I").

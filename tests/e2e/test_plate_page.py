@@ -12,7 +12,7 @@ from shared.core.db import make_engine
 from shared.models import DoorPlate, RecordStatus
 from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
-from tests.e2e.steps import PHONE, PLATE_BUTTONS, settle, show_plate_map
+from tests.e2e.steps import PHONE, PLATE_BUTTONS, settle, show_plate_map, text_top_and_foot
 
 PAGE_TIMEOUT_MS = 30_000
 
@@ -77,20 +77,12 @@ def test_english_switch_survives_a_reload(page: Page, portal: RunningApp) -> Non
     # On a phone the landlord's label takes two lines: the short one beside it stays in the middle
     # of its (as tall) button, level with it, not at its top.
     page.set_viewport_size(PHONE)
-    middles = [
-        page.get_by_role("button", name=name).evaluate(TEXT_AND_BOX_MIDDLES)
-        for name in ("I am the landlord or manager", "I live here")
-    ]
-    assert all(abs(text - box) <= 2 for text, box in middles), middles
-
-
-# The vertical middle of an element's text and of its box.
-TEXT_AND_BOX_MIDDLES = """(element) => {
-  const range = document.createRange();
-  range.selectNodeContents(element);
-  const text = range.getBoundingClientRect(), box = element.getBoundingClientRect();
-  return [text.top + text.height / 2, box.top + box.height / 2];
-}"""
+    for name in ("I am the landlord or manager", "I live here"):
+        button = page.get_by_role("button", name=name)
+        top, foot = text_top_and_foot(button)
+        box = button.bounding_box()
+        assert box is not None
+        assert abs((top + foot) / 2 - (box["y"] + box["height"] / 2)) <= 2, name
 
 
 def _is_tile(url: str) -> bool:
