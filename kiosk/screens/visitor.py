@@ -11,7 +11,7 @@ import streamlit as st
 from kiosk import state
 from kiosk.data import note_outage
 from kiosk.widgets import unavailable
-from portal.ui.i18n import LANG_KEY, current_lang, t
+from portal.ui.i18n import LANG_KEY, current_lang, relabel_after_switch, t
 from portal.ui.text import escape_markdown
 from shared.core.availability import is_database_unavailable
 from shared.core.clock import CHINA_TZ, local_today
@@ -47,6 +47,7 @@ def visitor_form(gate: GateView) -> None:
     st.text_input(t("姓名", "Name"), key=key("name"), max_chars=40)
     _error(errors, "name")
     types = {c.code: c.label(lang) for c in code_list("id_type")}
+    relabel_after_switch(key("id_type"))
     st.selectbox(
         t("证件类型", "Document type"), list(types), format_func=types.__getitem__, key=key("id_type")
     )
@@ -63,6 +64,7 @@ def visitor_form(gate: GateView) -> None:
     _host_fields(gate)
     _error(errors, "host_room")
     labels = [zh if lang == "zh" else en for zh, en in PURPOSES]
+    relabel_after_switch(key("purpose"))
     st.selectbox(t("来访事由", "Purpose of the visit"), range(len(PURPOSES)), format_func=labels.__getitem__,
                  index=None, placeholder=t("请选择", "Choose"), key=key("purpose"))  # fmt: skip
     if st.session_state.get(key("purpose")) == len(PURPOSES) - 1:

@@ -44,10 +44,10 @@ def queue_filters(staff: StaffIdentity) -> QueueFilters:
             placeholder=t("全部", "All"),
             key="review_queue.grid",
         )
+        relabel_after_switch("review_queue.states", preset=list(PENDING_STATES))
         states = st.multiselect(
             t("状态", "States"),
             list(OFFICER_STATUS_LABELS),
-            default=list(PENDING_STATES),
             format_func=state_label,
             key="review_queue.states",
         )

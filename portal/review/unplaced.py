@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from portal.review.widgets import run_action
-from portal.ui.i18n import t
+from portal.ui.i18n import relabel_after_switch, t
 from shared.core.db import session_scope
 from shared.models import utcnow
 from shared.places.town_area import TOWN_BOUNDS
@@ -116,6 +116,7 @@ def _room_fields(view: UnplacedView, rooms: dict[int, str], where: str) -> RoomC
     """One of the plate's rooms, or a new room (in a new building named as typed)."""
     options = [NEW_ROOM, *rooms]
     label = {NEW_ROOM: t("新房间", "A new room"), **rooms}
+    relabel_after_switch(f"{NS}.{where}.room")  # 新房间 / A new room
     chosen = st.selectbox(t("房间", "Room"), options, format_func=label.__getitem__, key=f"{NS}.{where}.room")
     if chosen != NEW_ROOM:
         return RoomChoice(room_id=int(chosen))

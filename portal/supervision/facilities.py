@@ -5,7 +5,7 @@ from typing import Any
 
 import streamlit as st
 
-from portal.ui.i18n import t
+from portal.ui.i18n import relabel_after_switch, t
 from portal.ui.text import phone_text
 from shared.core.codes import code_list, label
 from shared.core.db import session_scope
@@ -53,10 +53,10 @@ def edit_form(view: FacilityView, lang: str) -> dict[str, Any] | None:
             ("category", groups, view.category),
             ("subtype", subtypes, view.subtype),
         ):
+            relabel_after_switch(f"{key}.{field}", preset=current)
             values[field] = st.selectbox(
                 field_label(field, lang),
                 list(choices),
-                list(choices).index(current),
                 format_func=choices.__getitem__,
                 key=f"{key}.{field}",
             )
@@ -177,6 +177,8 @@ def facility_list(staff: StaffIdentity, lang: str) -> None:
         villages |= dict(list_villages(session))
     groups: dict[str | None, str] = {None: t("全部大类", "All groups")} | code_choices("facility_group", lang)
     left, middle, right = st.columns(3)
+    relabel_after_switch("facilities.village")  # 全部村（社区） / All villages
+    relabel_after_switch("facilities.group")
     village = left.selectbox(
         t("村（社区）", "Village"), list(villages), format_func=villages.__getitem__, key="facilities.village"
     )

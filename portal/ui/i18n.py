@@ -30,11 +30,14 @@ def t(zh: str, en: str) -> str:
 _DRAWN_IN = "_i18n.drawn_in"  # a choice's widget key → the language it was last drawn in
 
 
-def relabel_after_switch(key: str) -> None:
-    """Call before drawing a keyed select whose options show in the user's language and which
-    starts with no choice (`index=None`; setting one with a preset would make Streamlit warn).
-    The browser keeps showing a choice held in the session by the label it had: drawn in another
-    language than last time, the choice is set anew, and shows its new label."""
+def relabel_after_switch(key: str, *, preset: object = None) -> None:
+    """Call before drawing a keyed select or multiselect whose options show in the user's
+    language. The browser keeps showing a choice held in the session by the label it had: drawn
+    in another language than last time, the choice is set anew, and shows its new label.
+    `preset`: the choice it starts with, held here rather than passed to the widget as its
+    `default` or `index` (a widget given one and set through the session makes Streamlit warn)."""
+    if preset is not None and key not in st.session_state:
+        st.session_state[key] = preset
     lang = current_lang()
     drawn: dict[str, str] = st.session_state.setdefault(_DRAWN_IN, {})
     if drawn.get(key) not in (None, lang) and st.session_state.get(key) is not None:

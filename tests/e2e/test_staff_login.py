@@ -199,3 +199,19 @@ def test_a_filter_chosen_before_a_language_switch_shows_in_the_new_language(
     expect(page.get_by_label("Result", exact=True)).to_have_value("Denied", timeout=PAGE_TIMEOUT_MS)
     page.get_by_text("中文", exact=True).click()
     expect(page.get_by_label("结果", exact=True)).to_have_value("拒绝", timeout=PAGE_TIMEOUT_MS)
+
+
+def test_a_preset_filter_shows_in_the_new_language(page: Page, portal: RunningApp) -> None:
+    # The queue's states start chosen (the pending ones): after a switch they kept their Chinese
+    # labels on an English page.
+    sign_in_on_the_staff_page(page, portal.url)
+    page.goto(f"{portal.url}/review")
+    page.get_by_text("筛选", exact=True).click()
+    states = page.get_by_test_id("stMultiSelect")
+    expect(states).to_contain_text("待核实", timeout=PAGE_TIMEOUT_MS)
+    settle(page)
+    page.get_by_text("English", exact=True).click()
+    expect(page.get_by_text("Filters", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    settle(page)
+    expect(states).to_contain_text("Received")
+    expect(states).not_to_contain_text("待核实")
