@@ -1,7 +1,9 @@
 """A declaration form that survives a reload: its values go to a draft on the server
 (`shared.self_service.drafts`) after each change, under a token kept in the page's URL (`?d=`);
 a new session opened on that URL (a reload, a tab reopened from history, WeChat's browser coming
-back from a chat) fills the form from it once. Nothing personal is in the URL.
+back from a chat) fills the form from it once. Nothing personal is in the URL, and the URL opens
+the draft only in the browser that typed it (Streamlit's XSRF cookie names the browser, as it does
+for a staff sign-in): a link copied into a chat gives its reader a fresh form.
 
 Cheap by design: a run that changed nothing reads and writes nothing; a change hands a copy of
 the values to the draft writer (`portal.declare.draft_writer`), which writes one row a moment
@@ -16,6 +18,7 @@ import streamlit as st
 
 from portal.declare.draft_writer import WRITER
 from portal.declare.state import DeclForm
+from portal.ui.browser_session import this_browser
 from portal.ui.i18n import t
 from shared.core.clock import utcnow
 from shared.core.db import session_scope
@@ -40,7 +43,7 @@ def draft_token(form: DeclForm) -> str | None:
 
 def restore_draft(form: DeclForm, *, kind: str, plate_code: str) -> None:
     """Fill the form from the draft named in the URL, once per session; a draft that is gone
-    (expired, cleared, forged, another plate's or form's) leaves a fresh form and a notice."""
+    (expired, cleared, forged, another plate's, form's or browser's) leaves a fresh form and a notice."""
     mine, named = draft_token(form), st.query_params.get(DRAFT_PARAM)
     if named is None or named == mine:
         if mine is not None and named is None:
@@ -51,7 +54,9 @@ def restore_draft(form: DeclForm, *, kind: str, plate_code: str) -> None:
     if token is not None:
         WRITER.flush(token)  # a reload right after a change: that change is in the draft
         with session_scope() as session:
-            values = open_draft(session, token=token, form=kind, plate_code=plate_code, now=utcnow())
+            values = open_draft(
+                session, token=token, form=kind, plate_code=plate_code, browser=this_browser(), now=utcnow()
+            )
     if values is None:
         del st.query_params[DRAFT_PARAM]
         st.session_state[form.key("_notice")] = True
@@ -85,11 +90,19 @@ def save_changes(form: DeclForm, *, kind: str, plate_code: str, wait: bool = Fal
     # A copy: the rerun goes on changing the session's lists and sets while the writer seals them.
     kept = {key: st.session_state[key] for key in keys if st.session_state.get(key) is not None}
     values = copy.deepcopy(kept)
-    token = draft_token(form) or new_draft_token()
+    token, browser = draft_token(form) or new_draft_token(), this_browser()
 
     def write() -> None:
         with session_scope() as session:
-            save_draft(session, token=token, form=kind, plate_code=plate_code, values=values, now=utcnow())
+            save_draft(
+                session,
+                token=token,
+                form=kind,
+                plate_code=plate_code,
+                browser=browser,
+                values=values,
+                now=utcnow(),
+            )
 
     WRITER.submit(token, write)
     if wait:

@@ -3,12 +3,16 @@
 WeChat's built-in browser reloads a page when its user switches to a chat to copy an ID number;
 a draft brings the form back. The token is the only key (no personal data in the URL): 128
 random bits, found through a blind index so a copy of the database does not hold the tokens.
-The values are sealed like a declaration's payload. A draft belongs to one form at one plate:
-another plate's or another form's token opens nothing.
+The values are sealed like a declaration's payload. A draft belongs to one form at one plate,
+and to the browser that typed it: another plate's or form's token opens nothing, and neither does
+the URL opened in another browser (WeChat's "copy link" shares it with the draft's token; the full
+identity number must not go with it). A draft typed where no browser identity was known (none sent)
+is the token's alone.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 import secrets
@@ -43,10 +47,18 @@ def parse_draft_token(text: object) -> str | None:
 
 
 def save_draft(
-    session: Session, *, token: str, form: str, plate_code: str, values: Mapping[str, Any], now: datetime
+    session: Session,
+    *,
+    token: str,
+    form: str,
+    plate_code: str,
+    browser: str | None,
+    values: Mapping[str, Any],
+    now: datetime,
 ) -> None:
-    """Keep the form's values under `token` (a new draft or the same one again). A token that
-    belongs to another form or plate is not overwritten: the caller draws a new one."""
+    """Keep the form's values under `token` (a new draft or the same one again), for `browser` (a
+    stable identity of the browser, or None). A token that belongs to another form, plate or
+    browser is not overwritten: the caller draws a new one."""
     if form not in DRAFT_FORMS:
         raise ValueError(f"no drafts for form {form!r}")
     sealed = encrypt(json.dumps(dict(values), ensure_ascii=False, default=_encode))
@@ -55,22 +67,28 @@ def save_draft(
         purge_drafts(session, now=now)  # the purge on access: a new draft clears the old ones
         session.add(
             FormDraft(
-                token_key=_key(token), form=form, plate_code=plate_code, values_enc=sealed, updated_at=now
+                token_key=_key(token),
+                form=form,
+                plate_code=plate_code,
+                browser_key=_browser_key(browser),
+                values_enc=sealed,
+                updated_at=now,
             )
         )
-    elif (draft.form, draft.plate_code) == (form, plate_code):
+    elif _belongs(draft, form=form, plate_code=plate_code, browser=browser):
         draft.values_enc, draft.updated_at = sealed, now
     else:
-        raise ValueError("this draft token belongs to another form")
+        raise ValueError("this draft token belongs to another form, plate or browser")
     session.flush()
 
 
 def open_draft(
-    session: Session, *, token: str, form: str, plate_code: str, now: datetime
+    session: Session, *, token: str, form: str, plate_code: str, browser: str | None, now: datetime
 ) -> dict[str, Any] | None:
-    """The values kept under `token` for this form at this plate; None when there are none
-    (never saved, expired, another form's or plate's, or sealed under a key we no longer hold).
-    An expired draft is deleted here."""
+    """The values kept under `token` for this form at this plate, typed in `browser`; None when
+    there are none (never saved, expired, another form's, plate's or browser's, or sealed under a
+    key we no longer hold). An expired draft is deleted here; another browser's is left to its
+    owner."""
     draft = session.scalars(_BY_KEY, {"key": _key(token)}).first()
     if draft is None:
         return None
@@ -78,7 +96,7 @@ def open_draft(
         session.delete(draft)
         session.flush()
         return None
-    if (draft.form, draft.plate_code) != (form, plate_code):
+    if not _belongs(draft, form=form, plate_code=plate_code, browser=browser):
         return None
     try:
         values: dict[str, Any] = json.loads(decrypt(draft.values_enc), object_hook=_decode)
@@ -100,6 +118,18 @@ def purge_drafts(session: Session, *, now: datetime) -> int:
 
 def _key(token: str) -> str:
     return blind_index(token, kind="draft")
+
+
+def _browser_key(browser: str | None) -> str | None:
+    return None if browser is None else blind_index(browser, kind="draft-browser")
+
+
+def _belongs(draft: FormDraft, *, form: str, plate_code: str, browser: str | None) -> bool:
+    if (draft.form, draft.plate_code) != (form, plate_code):
+        return False
+    if draft.browser_key is None:
+        return True  # typed where no browser identity was known
+    return browser is not None and hmac.compare_digest(draft.browser_key, _browser_key(browser) or "")
 
 
 def _encode(value: object) -> object:

@@ -285,6 +285,29 @@ def test_a_half_filled_form_survives_a_reload_and_a_language_switch(page: Page, 
     expect(page).not_to_have_url(re.compile(r"[?&]d="))
 
 
+def test_a_draft_link_opened_in_another_browser_gives_a_fresh_form(page: Page, portal: RunningApp) -> None:
+    # WeChat's "copy link" shares the form's URL, draft token and all: its reader saw the name
+    # and the whole identity number typed by someone else.
+    _, room = open_tenant_form(page, portal, 11)
+    number = make_id_number("430102", "19920304", "021")
+    for field in tenant_form(room=room, name="王芳", id_number=number)[:3]:
+        FILL[field.how](page, field.label, field.value)
+    settle(page)
+    expect(page).to_have_url(re.compile(r"[?&]d=[A-Za-z0-9_-]{22}"), timeout=PAGE_TIMEOUT_MS)
+    assert page.context.browser is not None
+    stranger = page.context.browser.new_context(viewport=PHONE)
+    try:
+        other = stranger.new_page()
+        other.goto(page.url)
+        expect(other.get_by_text("之前的草稿已过期或链接无效")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+        expect(other.get_by_label("姓名", exact=True)).to_have_value("")
+        expect(other.get_by_label("证件号码", exact=True)).to_have_value("")
+    finally:
+        stranger.close()
+    page.reload()  # its own browser still has it
+    expect(page.get_by_label("证件号码", exact=True)).to_have_value(number, timeout=PAGE_TIMEOUT_MS)
+
+
 def drafts(database_url: str, *, plate_code: str) -> int:
     """Drafts kept at this plate (each test declares at a plate of its own; the portal is shared)."""
     engine = make_engine(database_url)

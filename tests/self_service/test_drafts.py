@@ -32,12 +32,19 @@ VALUES = {
     "tenant.family._rows": [0, 2],
     "tenant.privacy_accepted": True,
 }
+BROWSER, OTHER_BROWSER = "9f" * 16, "a0" * 16  # Streamlit's XSRF tokens, as hex
 
 
 def save(
-    session: Session, token: str, *, form: str = "tenant", plate: str = "P1", at: datetime = NOW
+    session: Session,
+    token: str,
+    *,
+    form: str = "tenant",
+    plate: str = "P1",
+    browser: str | None = BROWSER,
+    at: datetime = NOW,
 ) -> None:
-    save_draft(session, token=token, form=form, plate_code=plate, values=VALUES, now=at)
+    save_draft(session, token=token, form=form, plate_code=plate, browser=browser, values=VALUES, now=at)
     session.commit()
 
 
@@ -48,7 +55,9 @@ def drafts(session: Session) -> int:
 def test_a_draft_comes_back_as_it_was_typed(session: Session) -> None:
     token = new_draft_token()
     save(session, token)
-    assert open_draft(session, token=token, form="tenant", plate_code="P1", now=NOW) == VALUES
+    assert (
+        open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) == VALUES
+    )
 
 
 def test_nothing_personal_is_stored_in_the_clear_nor_the_token(session: Session) -> None:
@@ -63,11 +72,17 @@ def test_saving_again_replaces_the_values_and_keeps_one_draft(session: Session) 
     token = new_draft_token()
     save(session, token)
     save_draft(
-        session, token=token, form="tenant", plate_code="P1", values={"tenant.person.name": "王五"}, now=NOW
+        session,
+        token=token,
+        form="tenant",
+        plate_code="P1",
+        browser=BROWSER,
+        values={"tenant.person.name": "王五"},
+        now=NOW,
     )
     session.commit()
     assert drafts(session) == 1
-    assert open_draft(session, token=token, form="tenant", plate_code="P1", now=NOW) == {
+    assert open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) == {
         "tenant.person.name": "王五"
     }
 
@@ -78,11 +93,40 @@ def test_another_forms_or_plates_token_opens_nothing_and_is_not_overwritten(
 ) -> None:
     token = new_draft_token()
     save(session, token)
-    assert open_draft(session, token=token, form=form, plate_code=plate, now=NOW) is None
+    assert open_draft(session, token=token, form=form, plate_code=plate, browser=BROWSER, now=NOW) is None
     with pytest.raises(ValueError, match="another form"):
         save(session, token, form=form, plate=plate)
     session.rollback()
-    assert open_draft(session, token=token, form="tenant", plate_code="P1", now=NOW) == VALUES
+    assert (
+        open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) == VALUES
+    )
+
+
+def test_the_url_opened_in_another_browser_opens_nothing_and_leaves_the_draft(session: Session) -> None:
+    # WeChat's "copy link" shares the URL with its token: the reader must not see the ID number.
+    token = new_draft_token()
+    save(session, token)
+    for stranger in (OTHER_BROWSER, None):
+        assert (
+            open_draft(session, token=token, form="tenant", plate_code="P1", browser=stranger, now=NOW)
+            is None
+        )
+    with pytest.raises(ValueError, match="another form"):
+        save(session, token, browser=OTHER_BROWSER)
+    session.rollback()
+    assert (
+        open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) == VALUES
+    )
+
+
+def test_a_draft_typed_where_no_browser_was_known_opens_by_its_token_alone(session: Session) -> None:
+    token = new_draft_token()
+    save(session, token, browser=None)
+    for anyone in (None, BROWSER):
+        assert (
+            open_draft(session, token=token, form="tenant", plate_code="P1", browser=anyone, now=NOW)
+            == VALUES
+        )
 
 
 def test_a_draft_lasts_24_hours_after_its_last_change_and_is_deleted_when_opened_after(
@@ -91,14 +135,22 @@ def test_a_draft_lasts_24_hours_after_its_last_change_and_is_deleted_when_opened
     token = new_draft_token()
     save(session, token)
     later = NOW + DRAFT_TTL - timedelta(minutes=1)
-    assert open_draft(session, token=token, form="tenant", plate_code="P1", now=later) == VALUES
-    assert open_draft(session, token=token, form="tenant", plate_code="P1", now=NOW + DRAFT_TTL) is None
+    assert (
+        open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=later) == VALUES
+    )
+    assert (
+        open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW + DRAFT_TTL)
+        is None
+    )
     session.commit()
     assert drafts(session) == 0
 
 
 def test_an_unknown_token_opens_nothing(session: Session) -> None:
-    assert open_draft(session, token=new_draft_token(), form="tenant", plate_code="P1", now=NOW) is None
+    assert (
+        open_draft(session, token=new_draft_token(), form="tenant", plate_code="P1", browser=BROWSER, now=NOW)
+        is None
+    )
 
 
 def test_a_draft_sealed_under_another_key_opens_nothing(session: Session) -> None:
@@ -107,7 +159,7 @@ def test_a_draft_sealed_under_another_key_opens_nothing(session: Session) -> Non
     row = session.scalars(select(FormDraft)).one()
     row.values_enc = row.values_enc[:-1] + bytes([row.values_enc[-1] ^ 1])
     session.commit()
-    assert open_draft(session, token=token, form="tenant", plate_code="P1", now=NOW) is None
+    assert open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) is None
 
 
 def test_deleting_a_draft(session: Session) -> None:
@@ -116,8 +168,10 @@ def test_deleting_a_draft(session: Session) -> None:
     save(session, other)
     delete_draft(session, token=token)
     session.commit()
-    assert open_draft(session, token=token, form="tenant", plate_code="P1", now=NOW) is None
-    assert open_draft(session, token=other, form="tenant", plate_code="P1", now=NOW) == VALUES
+    assert open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) is None
+    assert (
+        open_draft(session, token=other, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) == VALUES
+    )
 
 
 def test_purge_deletes_only_drafts_older_than_24_hours(session: Session) -> None:
@@ -126,7 +180,9 @@ def test_purge_deletes_only_drafts_older_than_24_hours(session: Session) -> None
     save(session, fresh, at=NOW - DRAFT_TTL + timedelta(minutes=5))
     assert purge_drafts(session, now=NOW) == 1
     session.commit()
-    assert open_draft(session, token=fresh, form="tenant", plate_code="P1", now=NOW) == VALUES
+    assert (
+        open_draft(session, token=fresh, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) == VALUES
+    )
 
 
 def test_a_new_draft_purges_the_expired_ones(session: Session) -> None:
