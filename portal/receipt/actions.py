@@ -27,7 +27,7 @@ from shared.core.db import session_scope
 from shared.core.errors import DomainError
 from shared.declarations.forms import validate_organisation, validate_rental, validate_residence
 from shared.declarations.inputs import RentalInput, declarant_document, from_payload
-from shared.models import DeclarationKind, utcnow
+from shared.models import DeclarationKind, DeclarationStatus, utcnow
 from shared.places.plates import lookup_plate
 from shared.self_service.receipt_access import DOC_TAIL_CHARS, RECEIPT_PARAM
 from shared.self_service.receipt_masking import mask_payload, restore_masked
@@ -109,8 +109,14 @@ def look_up() -> None:
     _keep_open(code, tail, view)
 
 
-def _act(action: Action, notice: tuple[str, str], *, tail: str | None = None) -> None:
-    """Run one receipt action, then show the receipt as it is now (or the refusal)."""
+def _act(
+    action: Action,
+    notice: tuple[str, str] | Callable[[ReceiptView], tuple[str, str]],
+    *,
+    tail: str | None = None,
+) -> None:
+    """Run one receipt action, then show the receipt as it is now (or the refusal), under
+    `notice` (or the notice that fits what became of it)."""
     opened = opened_receipt()
     assert opened is not None
     now, new_tail = utcnow(), tail or opened.tail
@@ -123,7 +129,7 @@ def _act(action: Action, notice: tuple[str, str], *, tail: str | None = None) ->
     except DomainError as error:
         st.error(error.message(current_lang()))
         return
-    _keep_open(opened.code, new_tail, view, notice)
+    _keep_open(opened.code, new_tail, view, notice(view) if callable(notice) else notice)
 
 
 def confirm_tenants(view: ReceiptView) -> None:
@@ -214,4 +220,17 @@ def move_out_form(view: ReceiptView, *, today: date) -> None:
         def end(session: Session, **rest: Any) -> None:
             end_residence(session, move_out=move_out, **rest)
 
-        _act(end, ("已办理搬离", "Move-out declared"))
+        _act(end, _ended)
+
+
+def _ended(view: ReceiptView) -> tuple[str, str]:
+    """What a move-out did: a declaration no officer had approved is withdrawn, not ended (its
+    status then says 已撤回, and a notice saying 搬离 beside it read as a contradiction)."""
+    if view.status is DeclarationStatus.WITHDRAWN:
+        return (
+            "申报已撤回：这份申报尚未核实，搬离后无需再办理",
+            "Declaration withdrawn: it had not been reviewed yet, so nothing more is needed",
+        )
+    if view.kind is DeclarationKind.RENTAL:
+        return ("已结束出租，请等待核实", "Rental ended: an officer will review it")
+    return ("已办理搬离，请等待核实", "Move-out declared: an officer will review it")

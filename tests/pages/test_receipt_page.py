@@ -177,10 +177,38 @@ def test_moving_out_ends_the_declaration(session: Session, rooms: dict[str, Any]
     at.date_input(key="receipt.move_out").set_value(today())
     at = click(at, "receipt.end")
     assert not at.exception
-    assert "已办理搬离" in texts(at) and "状态：已撤回" in texts(at)
+    # Never approved: it is withdrawn, and the notice says so rather than 已办理搬离 above 已撤回.
+    assert "申报已撤回" in texts(at) and "状态：已撤回" in texts(at) and "已办理搬离" not in texts(at)
     assert not [b for b in at.button if b.key in ("receipt.end", "receipt.fix._submit")]
     session.expire_all()
     assert session.get(Declaration, declaration.id).status is DeclarationStatus.WITHDRAWN  # type: ignore[union-attr]
+
+
+def test_moving_out_after_approval_is_declared_for_an_officer(
+    session: Session, rooms: dict[str, Any]
+) -> None:
+    from shared.review.decisions import approve
+    from tests.factories import make_grid, staff_identity
+
+    declaration = declare(session, rooms)
+    grid = make_grid(session, code="G1")
+    session.execute(Declaration.__table__.update().values(grid_code=grid.code))
+    session.commit()
+    approve(
+        session,
+        declaration_id=declaration.id,
+        staff=staff_identity("officer", [grid.code]),
+        now=utcnow(),
+        expected_version=declaration.row_version,
+    )
+    session.commit()
+    at = look_up(declaration.receipt_code, TAIL)
+    at.date_input(key="receipt.move_out").set_value(today())
+    at = click(at, "receipt.end")
+    assert not at.exception
+    assert "已办理搬离，请等待核实" in texts(at) and "申报已撤回" not in texts(at)
+    session.expire_all()
+    assert session.get(Declaration, declaration.id).status is DeclarationStatus.RESUBMITTED  # type: ignore[union-attr]
 
 
 def test_a_landlord_sees_his_tenants_masked_and_confirms_one(session: Session, rooms: dict[str, Any]) -> None:
