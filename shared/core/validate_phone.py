@@ -14,6 +14,7 @@ from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from shared.core.errors import ValidationError
 
 _PHONE_CHARS = re.compile(r"\+?[\d\s\-().]{3,30}")
+_NOT_PHONE_CHAR = re.compile(r"[^\d\s\-().+]")  # a letter, a comma, a Chinese word
 _CN_PHONE_TYPES = {
     PhoneNumberType.MOBILE,
     PhoneNumberType.FIXED_LINE,
@@ -33,6 +34,12 @@ def validate_phone(text: str, *, field: str = "phone") -> str:
         "numbers outside the mainland start with + and the country code)",
         field=field,
     )
+    if _NOT_PHONE_CHAR.search(raw):
+        raise ValidationError(
+            "电话号码只能填数字（可带空格或-）",
+            "Phone number: digits only (spaces and - are fine)",
+            field=field,
+        )
     if not _PHONE_CHARS.fullmatch(raw):
         raise invalid
     try:

@@ -496,7 +496,10 @@ INVALID_PHONE = (
         ("0769-123", INVALID_PHONE),
         ("22345678", INVALID_PHONE),  # a landline without its area code
         ("21234567", INVALID_PHONE),  # a Hong Kong number without +852
-        ("call 13812345678", INVALID_PHONE),
+        # a letter or a word typed in is named as such, not met with the landline advice
+        ("call 13812345678", "Phone number: digits only (spaces and - are fine)"),
+        ("138abc80000", "Phone number: digits only (spaces and - are fine)"),
+        ("138 0013 8000 张", "Phone number: digits only (spaces and - are fine)"),
         ("4008123123", "Phone number: must be a mobile or landline number"),
     ],
 )
