@@ -16,6 +16,7 @@ from portal.receipt.pass_widgets import show_resident_pass, show_visitors
 from portal.receipt.permit_widgets import show_permit
 from portal.receipt.rectifications import show_rectifications
 from portal.receipt.widgets import show_declared, show_people, show_status, show_timeline, show_way_back
+from portal.ui.builtin_text import RECEIPT_OPENED_BOX
 from portal.ui.i18n import t
 from portal.ui.scroll import scroll_to_start
 from shared.core.clock import local_today
@@ -31,7 +32,7 @@ if opened is None:
 
 view = opened.view
 today = local_today(utcnow())
-with st.container(key="receipt-opened"):  # what 查询 or an action shows: from its top
+with st.container(key=RECEIPT_OPENED_BOX):  # what 查询 or an action shows: from its top
     if notice := st.session_state.get(NOTICE):
         st.success(t(*notice))
     show_status(view)
@@ -48,4 +49,4 @@ show_timeline(view)
 if turn := st.session_state.pop(SHOW_FROM_STATUS, None):
     # Once per opening: the script would run again whenever the page is drawn anew (a visit
     # back). Last on the page: an element there only once shifts none of the others.
-    scroll_to_start("st-key-receipt-opened", turn=turn)
+    scroll_to_start(f"st-key-{RECEIPT_OPENED_BOX}", turn=turn)

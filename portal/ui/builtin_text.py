@@ -18,6 +18,7 @@ import streamlit as st
 from portal.ui.i18n import t
 
 RECEIPT_CODE_BOX = "receipt-code"  # the container of a receipt's code (portal.declare.submit)
+RECEIPT_OPENED_BOX = "receipt-opened"  # 我的回执's notice and status (portal/app_pages/receipt.py)
 
 # The hidden text keeps its box (font-size 0, not visibility:hidden): a date segment must stay
 # focusable. Sizes are Streamlit's theme sizes for each place (sm = 0.875rem).
@@ -104,6 +105,9 @@ def builtin_text_css() -> str:
         f".st-key-{RECEIPT_CODE_BOX} p {{ margin-bottom: 0.25rem; }}"
         f" .st-key-{RECEIPT_CODE_BOX} h2 {{ padding-top: 0.25rem; }}"
     )
+    # 我的回执 scrolls its answer to the screen's top: below the app's bar (its menu button), not
+    # under it, where the bar hid the notice of what was just done (已重新提交).
+    rules.append(f".st-key-{RECEIPT_OPENED_BOX} {{ scroll-margin-top: 4.25rem; }}")
     # A table of rooms spans its box, as on the plate card; a number to call stays on one line
     # (a narrow screen broke "0769-" from "88221110", which read as two numbers).
     rules.append('[data-testid="stMarkdownContainer"] table { width: 100%; }')

@@ -131,6 +131,17 @@ def test_the_receipt_opens_at_its_top_on_a_short_phone_screen(page: Page, portal
     expect(page.get_by_role("heading", name=re.compile("^状态："))).to_be_in_viewport(timeout=PAGE_TIMEOUT_MS)
     for way_on in ("申报内容", "更正并重新提交", "办理搬离"):
         expect(page.get_by_text(way_on, exact=True).first).to_be_in_viewport()
+    # 重新提交 from the long correction form: the notice of it shows below the app's bar (the
+    # answer scrolled to the screen's top, under the bar, which hid 已重新提交).
+    page.get_by_text("更正并重新提交", exact=True).first.click()
+    page.get_by_role("button", name="重新提交").click()
+    notice = page.get_by_text("已重新提交，请等待核实")
+    expect(notice).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    settle(page)
+    page.wait_for_timeout(300)  # the scroll is the page's last script
+    bar, shown = page.get_by_test_id("stHeader").bounding_box(), notice.bounding_box()
+    assert bar is not None and shown is not None
+    assert bar["y"] + bar["height"] <= shown["y"] < WECHAT_PHONE["height"] / 3, (bar, shown)
 
 
 def test_a_form_sent_back_shows_its_first_field_to_correct(page: Page, portal: RunningApp) -> None:
