@@ -31,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from portal.static_assets import STATIC_DIR
+from portal.static_assets import STATIC_DIR, form_files
 from portal.ui.browser_session import COOKIE_NAME
 from portal.ui.text import ROOMS_SHOWN_OPEN, phone_text, tel_target
 from shared.core.availability import is_database_unavailable
@@ -164,13 +164,15 @@ def _map_link(plate: PlateView, query: dict[str, str], t: Text) -> str:
 
 @lru_cache(maxsize=1)
 def _prefetch_streamlit() -> str:
-    """Streamlit's own scripts, styles and font, fetched while the card is read (low priority,
-    after the card is drawn), so the form opened from it starts from the browser's cache."""
+    """Streamlit's own scripts, styles and fonts, and those of the forms' widgets, fetched while
+    the card is read (low priority, after the card is drawn), so the form opened from it starts
+    from the browser's cache."""
     try:
         html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     except OSError:
         return ""
     files = dict.fromkeys(re.findall(r'(?:src|href)="\./(static/[^"]+\.(?:js|css|woff2))"', html))
+    files |= dict.fromkeys(form_files())
     return "".join(f'<link rel="prefetch" crossorigin href="./{escape(path)}">' for path in files)
 
 

@@ -147,6 +147,8 @@ def test_a_plate_link_is_answered_with_the_card(plate_code: str) -> None:
     assert status == 200 and "<h2>麻涌镇 麻涌大道 12号</h2>" in html and "我住在这里" in html
     # The app's files are fetched while the card is read, so the form opens from the cache.
     assert re.search(r'<link rel="prefetch" crossorigin href="\./static/js/index\.[^"]+\.js">', html)
+    # and so are the scripts of the form's widgets, which Streamlit loads only as they first show
+    assert re.search(r'<link rel="prefetch" crossorigin href="\./static/js/Selectbox\.[^"]+\.js">', html)
 
 
 def test_a_forged_or_retired_link_and_a_staff_browser_get_the_app(session: Session, plate_code: str) -> None:

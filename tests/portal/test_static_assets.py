@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import re
 
-from portal.static_assets import STATIC_DIR, StaticAssetsMiddleware
+from portal.static_assets import STATIC_DIR, StaticAssetsMiddleware, form_files
 from tests.portal.asgi import STREAMLIT_ANSWER, request
 
 
@@ -43,3 +43,15 @@ def test_anything_outside_the_bundle_goes_on_to_streamlit() -> None:
     for path in ("/", "/index.html", "/static/js/no-such-file.js", "/static/../index.html", "/static/"):
         assert request(StaticAssetsMiddleware, path).body == STREAMLIT_ANSWER, path
     assert request(StaticAssetsMiddleware, f"/{_main_script()}", method="HEAD").body == STREAMLIT_ANSWER
+
+
+def test_the_forms_widget_scripts_and_icons_are_named_with_what_they_import() -> None:
+    # Read from the bundle's own map: each is a file of the bundle, and a select box's script
+    # comes with the scripts it imports (the card fetches all of them ahead of the form).
+    files = form_files()
+    assert files and all((STATIC_DIR / path).is_file() for path in files)
+    names = {path.rsplit("/", 1)[1].split(".", 1)[0] for path in files}
+    assert {"Selectbox", "TextInput", "DateInput", "Checkbox", "ButtonGroup", "FileUploader"} <= names
+    assert "Autocomplete" in names  # imported by the select box's script, not a widget of its own
+    assert "MaterialSymbols-Rounded" in names
+    assert not names & {"Slider", "TextArea", "NumberInput", "CameraInput"}  # no form of ours draws these
