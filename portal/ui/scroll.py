@@ -71,8 +71,10 @@ def scroll_to_start(class_name: str, *, turn: str) -> None:
 
 
 # Where the main area was scrolled, kept in the tab (sessionStorage) under the page and its draft
-# token, and put back once after a reload, as soon as the form is drawn that far (it is drawn in
-# parts). Only with a draft (`d=`): a fresh form starts at its top. Registered once per page load.
+# token, and put back after a reload as soon as the form is drawn that far (it is drawn in parts),
+# then held there for a second while the rest draws; never once its user has touched the page. A
+# slow phone may take a while to draw that far: up to 15 s. Only with a draft (`d=`): a fresh form
+# starts at its top. Registered once per page load.
 _KEEP_PLACE = """<script>{
   const main = document.querySelector('[data-testid="stMain"]');
   const place = () => {
@@ -82,10 +84,18 @@ _KEEP_PLACE = """<script>{
   if (main && !main.dataset.placeKept) {
     main.dataset.placeKept = "1";
     const key = place(), saved = key ? Number(sessionStorage.getItem(key) || 0) : 0;
-    const until = performance.now() + 5000;
+    const until = performance.now() + 15000;
+    let touched = false, reachedAt = 0;
+    for (const type of ["touchstart", "wheel", "mousedown", "keydown"])
+      main.addEventListener(type, () => { touched = true; }, {passive: true, once: true});
     const restore = () => {
-      if (main.scrollHeight - main.clientHeight >= saved) main.scrollTop = saved;
-      else if (performance.now() < until) setTimeout(restore, 100);
+      if (touched) return;
+      const now = performance.now();
+      if (main.scrollHeight - main.clientHeight >= saved) {
+        if (Math.abs(main.scrollTop - saved) > 2) main.scrollTop = saved;
+        reachedAt = reachedAt || now;
+        if (now - reachedAt < 1000) setTimeout(restore, 100);
+      } else if (now < until) setTimeout(restore, 100);
     };
     if (saved > 0) restore();
     let waiting = false;
