@@ -65,8 +65,11 @@ def make_village(
     kind: VillageKind = VillageKind.VILLAGE,
 ) -> Village:
     n = _next()
+    if code is None:  # a generated code must not meet one a test chose (441900126211)
+        while session.get(Village, code := f"441900126{200 + n % 800:03d}") is not None:
+            n = _next()
     village = Village(
-        code=code or f"441900126{200 + n % 800:03d}",
+        code=code,
         name=name or f"测试村{n}",
         name_en=f"Test village {n}",
         kind=kind,
