@@ -30,7 +30,8 @@ PREFIX = "/static/"  # hashed bundles only; the page itself (index.html) must st
 YEAR = 365 * 24 * 60 * 60  # as Streamlit marks these files: public, immutable
 COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 # The widgets of the declaration forms whose scripts Streamlit loads only when one first shows
-# (the language switch is a ButtonGroup; a landlord uploads and downloads a spreadsheet).
+# (the language switch is a ButtonGroup; a landlord picks rooms in a Multiselect and uploads and
+# downloads a spreadsheet; an organisation counts its staff in a NumberInput).
 FORM_WIDGETS = frozenset(
     {
         "Button",
@@ -40,6 +41,8 @@ FORM_WIDGETS = frozenset(
         "DownloadButton",
         "FileUploader",
         "Html",
+        "Multiselect",
+        "NumberInput",
         "PageLink",
         "Selectbox",
         "TextInput",
@@ -48,6 +51,7 @@ FORM_WIDGETS = frozenset(
 ICON_FONT = "MaterialSymbols-Rounded"  # the icons (:material/…:), a font loaded on first use
 # Vite's bundle names every lazily imported file once, in one list, and each import by its
 # places in that list: `import(`./Selectbox.7rsxE6LC.js`),__vite__mapDeps([193,1,2,…])`.
+_ENTRY_SCRIPT = re.compile(r'<script[^>]*\ssrc="\./(static/js/[^"]+\.js)"')  # in index.html
 _BUNDLE_FILES = re.compile(r"m\.f=(\[[^\]]*\])")
 _LAZY_IMPORT = re.compile(r"import\(`\./([\w.-]+\.js)`\),__vite__mapDeps\(\[([\d,]+)\]\)")
 
@@ -78,17 +82,21 @@ def form_files() -> tuple[str, ...]:
     Empty if the bundle is built some other way: the form then loads them as before."""
     root = STATIC_DIR / "static"
     try:
-        entry = next((root / "js").glob("index.*.js")).read_text(encoding="utf-8")
+        named = _ENTRY_SCRIPT.search((STATIC_DIR / "index.html").read_text(encoding="utf-8"))
+        entry = (STATIC_DIR / named[1]).read_text(encoding="utf-8") if named else ""
         listed = _BUNDLE_FILES.search(entry)
         names: list[str] = json.loads(listed[1]) if listed else []
-    except (StopIteration, OSError, ValueError):
+    except (OSError, ValueError):
         return ()
     found: dict[str, None] = {}
     for lazy in _LAZY_IMPORT.finditer(entry):
         if lazy[1].split(".", 1)[0] in FORM_WIDGETS:
             for place in lazy[2].split(","):
-                if int(place) < len(names):
-                    found[f"static/js/{names[int(place)].removeprefix('./')}"] = None
+                name = names[int(place)] if int(place) < len(names) else ""
+                if name.startswith("./"):  # beside the entry script (a style sheet is ../css/)
+                    found[f"static/js/{name[2:]}"] = None
+                elif name.startswith("../"):
+                    found[f"static/{name[3:]}"] = None
     for font in sorted((root / "media").glob(f"{ICON_FONT}.*.woff2")):
         found[f"static/media/{font.name}"] = None
     return tuple(found)

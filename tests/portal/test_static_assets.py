@@ -51,7 +51,15 @@ def test_the_forms_widget_scripts_and_icons_are_named_with_what_they_import() ->
     files = form_files()
     assert files and all((STATIC_DIR / path).is_file() for path in files)
     names = {path.rsplit("/", 1)[1].split(".", 1)[0] for path in files}
-    assert {"Selectbox", "TextInput", "DateInput", "Checkbox", "ButtonGroup", "FileUploader"} <= names
+    assert {
+        "Selectbox",
+        "TextInput",
+        "DateInput",
+        "Checkbox",
+        "ButtonGroup",
+        "FileUploader",
+        "Multiselect",
+    } <= names
     assert "Autocomplete" in names  # imported by the select box's script, not a widget of its own
     assert "MaterialSymbols-Rounded" in names
-    assert not names & {"Slider", "TextArea", "NumberInput", "CameraInput"}  # no form of ours draws these
+    assert not names & {"Slider", "TextArea", "CameraInput", "ColorPicker"}  # no form of ours draws these
