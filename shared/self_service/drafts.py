@@ -7,7 +7,7 @@ The values are sealed like a declaration's payload. A draft belongs to one form 
 and to the browser that typed it: another plate's or form's token opens nothing, and neither does
 the URL opened in another browser (WeChat's "copy link" shares it with the draft's token; the full
 identity number must not go with it). A draft typed where no browser identity was known (none sent)
-is the token's alone.
+is the token's alone until a change from a known browser binds it.
 """
 
 from __future__ import annotations
@@ -77,6 +77,8 @@ def save_draft(
         )
     elif _belongs(draft, form=form, plate_code=plate_code, browser=browser):
         draft.values_enc, draft.updated_at = sealed, now
+        if draft.browser_key is None:  # typed where no browser was known: bound from now on
+            draft.browser_key = _browser_key(browser)
     else:
         raise ValueError("this draft token belongs to another form, plate or browser")
     session.flush()

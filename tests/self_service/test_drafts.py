@@ -119,14 +119,21 @@ def test_the_url_opened_in_another_browser_opens_nothing_and_leaves_the_draft(se
     )
 
 
-def test_a_draft_typed_where_no_browser_was_known_opens_by_its_token_alone(session: Session) -> None:
+def test_a_draft_typed_where_no_browser_was_known_opens_by_its_token_alone_until_bound(
+    session: Session,
+) -> None:
     token = new_draft_token()
     save(session, token, browser=None)
     for anyone in (None, BROWSER):
-        assert (
-            open_draft(session, token=token, form="tenant", plate_code="P1", browser=anyone, now=NOW)
-            == VALUES
-        )
+        assert opened(session, token, anyone) == VALUES
+    save(session, token, browser=BROWSER)  # a change from a known browser binds it
+    assert opened(session, token, BROWSER) == VALUES
+    for stranger in (OTHER_BROWSER, None):
+        assert opened(session, token, stranger) is None
+
+
+def opened(session: Session, token: str, browser: str | None) -> dict[str, object] | None:
+    return open_draft(session, token=token, form="tenant", plate_code="P1", browser=browser, now=NOW)
 
 
 def test_a_draft_lasts_24_hours_after_its_last_change_and_is_deleted_when_opened_after(

@@ -17,6 +17,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Drafts are scratch (24 hours): those kept before would open in any browser by their link.
+    op.execute("DELETE FROM form_drafts")
     with op.batch_alter_table("form_drafts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("browser_key", sa.String(length=32), nullable=True))
 
