@@ -227,8 +227,9 @@ def _ended(view: ReceiptView) -> tuple[str, str]:
     """What a move-out did: a declaration no officer had approved is withdrawn, not ended (its
     status then says 已撤回, and a notice saying 搬离 beside it read as a contradiction)."""
     if view.status is DeclarationStatus.WITHDRAWN:
+        ending = "结束出租" if view.kind is DeclarationKind.RENTAL else "搬离"
         return (
-            "申报已撤回：这份申报尚未核实，搬离后无需再办理",
+            f"申报已撤回：这份申报尚未核实，{ending}后无需再办理",
             "Declaration withdrawn: it had not been reviewed yet, so nothing more is needed",
         )
     if view.kind is DeclarationKind.RENTAL:

@@ -53,6 +53,8 @@ def edit_form(view: FacilityView, lang: str) -> dict[str, Any] | None:
             ("category", groups, view.category),
             ("subtype", subtypes, view.subtype),
         ):
+            if current not in choices:  # a code since dropped from its list: kept, as it is
+                choices = {**choices, current: current}
             relabel_after_switch(f"{key}.{field}", preset=current)
             values[field] = st.selectbox(
                 field_label(field, lang),
@@ -177,8 +179,7 @@ def facility_list(staff: StaffIdentity, lang: str) -> None:
         villages |= dict(list_villages(session))
     groups: dict[str | None, str] = {None: t("全部大类", "All groups")} | code_choices("facility_group", lang)
     left, middle, right = st.columns(3)
-    relabel_after_switch("facilities.village")  # 全部村（社区） / All villages
-    relabel_after_switch("facilities.group")
+    relabel_after_switch("facilities.group")  # a group chosen; 全部大类 (None) keeps its first label
     village = left.selectbox(
         t("村（社区）", "Village"), list(villages), format_func=villages.__getitem__, key="facilities.village"
     )

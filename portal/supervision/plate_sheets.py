@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from portal.ui.i18n import relabel_after_switch, t
+from portal.ui.i18n import t
 from portal.ui.progress import progress_bar
 from shared.core.db import session_scope
 from shared.places.search import list_streets, list_villages
@@ -43,7 +43,6 @@ def sheet_choice() -> SheetChoice:
     with session_scope() as session:
         street_names: dict[int | None, str] = {None: t("全部街路巷", "All streets")}
         street_names |= {s.id: s.name for s in list_streets(session, village_code=village_code)}
-    relabel_after_switch("admin_plates.street")  # 全部街路巷 / All streets
     street_id = st.selectbox(
         t("街路巷（可选）", "Street (optional)"),
         list(street_names),

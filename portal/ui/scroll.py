@@ -86,8 +86,8 @@ _KEEP_PLACE = """<script>{
     const key = place(), saved = key ? Number(sessionStorage.getItem(key) || 0) : 0;
     const until = performance.now() + 15000;
     let touched = false, reachedAt = 0;
-    for (const type of ["touchstart", "wheel", "mousedown", "keydown"])
-      main.addEventListener(type, () => { touched = true; }, {passive: true, once: true});
+    for (const type of ["touchstart", "wheel", "mousedown", "keydown"])  // keys: PageDown on the page
+      document.addEventListener(type, () => { touched = true; }, {passive: true, once: true, capture: true});
     const restore = () => {
       if (touched) return;
       const now = performance.now();
