@@ -3,7 +3,8 @@
 a new session opened on that URL (a reload, a tab reopened from history, WeChat's browser coming
 back from a chat) fills the form from it once. Nothing personal is in the URL, and the URL opens
 the draft only in the browser that typed it (Streamlit's XSRF cookie names the browser, as it does
-for a staff sign-in): a link copied into a chat gives its reader a fresh form.
+for a staff sign-in): a link copied into a chat gives its reader a fresh form. That cookie lasts
+the browser's session: a browser closed and opened again starts a fresh form too.
 
 Cheap by design: a run that changed nothing reads and writes nothing; a change hands a copy of
 the values to the draft writer (`portal.declare.draft_writer`), which writes one row a moment
