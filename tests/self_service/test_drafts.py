@@ -48,6 +48,18 @@ def save(
     session.commit()
 
 
+def opened(
+    session: Session,
+    token: str,
+    *,
+    form: str = "tenant",
+    plate: str = "P1",
+    browser: str | None = BROWSER,
+    now: datetime = NOW,
+) -> dict[str, object] | None:
+    return open_draft(session, token=token, form=form, plate_code=plate, browser=browser, now=now)
+
+
 def drafts(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(FormDraft)) or 0
 
@@ -55,9 +67,7 @@ def drafts(session: Session) -> int:
 def test_a_draft_comes_back_as_it_was_typed(session: Session) -> None:
     token = new_draft_token()
     save(session, token)
-    assert (
-        open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) == VALUES
-    )
+    assert opened(session, token) == VALUES
 
 
 def test_nothing_personal_is_stored_in_the_clear_nor_the_token(session: Session) -> None:
@@ -82,9 +92,7 @@ def test_saving_again_replaces_the_values_and_keeps_one_draft(session: Session) 
     )
     session.commit()
     assert drafts(session) == 1
-    assert open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) == {
-        "tenant.person.name": "王五"
-    }
+    assert opened(session, token) == {"tenant.person.name": "王五"}
 
 
 @pytest.mark.parametrize(("form", "plate"), [("landlord", "P1"), ("tenant", "P2")])
@@ -93,13 +101,11 @@ def test_another_forms_or_plates_token_opens_nothing_and_is_not_overwritten(
 ) -> None:
     token = new_draft_token()
     save(session, token)
-    assert open_draft(session, token=token, form=form, plate_code=plate, browser=BROWSER, now=NOW) is None
+    assert opened(session, token, form=form, plate=plate) is None
     with pytest.raises(ValueError, match="another form"):
         save(session, token, form=form, plate=plate)
     session.rollback()
-    assert (
-        open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) == VALUES
-    )
+    assert opened(session, token) == VALUES
 
 
 def test_the_url_opened_in_another_browser_opens_nothing_and_leaves_the_draft(session: Session) -> None:
@@ -107,16 +113,11 @@ def test_the_url_opened_in_another_browser_opens_nothing_and_leaves_the_draft(se
     token = new_draft_token()
     save(session, token)
     for stranger in (OTHER_BROWSER, None):
-        assert (
-            open_draft(session, token=token, form="tenant", plate_code="P1", browser=stranger, now=NOW)
-            is None
-        )
+        assert opened(session, token, browser=stranger) is None
     with pytest.raises(ValueError, match="another form"):
         save(session, token, browser=OTHER_BROWSER)
     session.rollback()
-    assert (
-        open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) == VALUES
-    )
+    assert opened(session, token) == VALUES
 
 
 def test_a_draft_typed_where_no_browser_was_known_opens_by_its_token_alone_until_bound(
@@ -125,15 +126,11 @@ def test_a_draft_typed_where_no_browser_was_known_opens_by_its_token_alone_until
     token = new_draft_token()
     save(session, token, browser=None)
     for anyone in (None, BROWSER):
-        assert opened(session, token, anyone) == VALUES
+        assert opened(session, token, browser=anyone) == VALUES
     save(session, token, browser=BROWSER)  # a change from a known browser binds it
-    assert opened(session, token, BROWSER) == VALUES
+    assert opened(session, token) == VALUES
     for stranger in (OTHER_BROWSER, None):
-        assert opened(session, token, stranger) is None
-
-
-def opened(session: Session, token: str, browser: str | None) -> dict[str, object] | None:
-    return open_draft(session, token=token, form="tenant", plate_code="P1", browser=browser, now=NOW)
+        assert opened(session, token, browser=stranger) is None
 
 
 def test_a_draft_lasts_24_hours_after_its_last_change_and_is_deleted_when_opened_after(
@@ -142,22 +139,14 @@ def test_a_draft_lasts_24_hours_after_its_last_change_and_is_deleted_when_opened
     token = new_draft_token()
     save(session, token)
     later = NOW + DRAFT_TTL - timedelta(minutes=1)
-    assert (
-        open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=later) == VALUES
-    )
-    assert (
-        open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW + DRAFT_TTL)
-        is None
-    )
+    assert opened(session, token, now=later) == VALUES
+    assert opened(session, token, now=NOW + DRAFT_TTL) is None
     session.commit()
     assert drafts(session) == 0
 
 
 def test_an_unknown_token_opens_nothing(session: Session) -> None:
-    assert (
-        open_draft(session, token=new_draft_token(), form="tenant", plate_code="P1", browser=BROWSER, now=NOW)
-        is None
-    )
+    assert opened(session, new_draft_token()) is None
 
 
 def test_a_draft_sealed_under_another_key_opens_nothing(session: Session) -> None:
@@ -166,7 +155,7 @@ def test_a_draft_sealed_under_another_key_opens_nothing(session: Session) -> Non
     row = session.scalars(select(FormDraft)).one()
     row.values_enc = row.values_enc[:-1] + bytes([row.values_enc[-1] ^ 1])
     session.commit()
-    assert open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) is None
+    assert opened(session, token) is None
 
 
 def test_deleting_a_draft(session: Session) -> None:
@@ -175,10 +164,8 @@ def test_deleting_a_draft(session: Session) -> None:
     save(session, other)
     delete_draft(session, token=token)
     session.commit()
-    assert open_draft(session, token=token, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) is None
-    assert (
-        open_draft(session, token=other, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) == VALUES
-    )
+    assert opened(session, token) is None
+    assert opened(session, other) == VALUES
 
 
 def test_purge_deletes_only_drafts_older_than_24_hours(session: Session) -> None:
@@ -187,9 +174,7 @@ def test_purge_deletes_only_drafts_older_than_24_hours(session: Session) -> None
     save(session, fresh, at=NOW - DRAFT_TTL + timedelta(minutes=5))
     assert purge_drafts(session, now=NOW) == 1
     session.commit()
-    assert (
-        open_draft(session, token=fresh, form="tenant", plate_code="P1", browser=BROWSER, now=NOW) == VALUES
-    )
+    assert opened(session, fresh) == VALUES
 
 
 def test_a_new_draft_purges_the_expired_ones(session: Session) -> None:
