@@ -15,6 +15,7 @@ from shared.declarations.forms import validate_organisation, validate_rental, va
 from shared.declarations.labels import DECLARANT_STATUS_LABELS
 from shared.declarations.store import payload_of
 from shared.models import Declaration, DeclarationEvent, DeclarationStatus, DeclarationVersion, utcnow
+from shared.review.decisions import approve
 from shared.self_service.receipt_access import format_receipt_code
 from shared.self_service.receipts import request_correction
 from shared.self_service.submit import submit_organisation, submit_rental, submit_residence
@@ -22,6 +23,8 @@ from tests.factories import (
     LANDLORD_ID,
     TENANT_ID,
     make_building,
+    make_grid,
+    make_id_number,
     make_plate,
     make_room,
     make_street,
@@ -29,6 +32,7 @@ from tests.factories import (
     person_fields,
     rental_fields,
     residence_fields,
+    staff_identity,
     tenant_fields,
 )
 from tests.pages.declaring import click, open_page, qr_codes, texts, today, value_of
@@ -184,15 +188,10 @@ def test_moving_out_ends_the_declaration(session: Session, rooms: dict[str, Any]
     assert session.get(Declaration, declaration.id).status is DeclarationStatus.WITHDRAWN  # type: ignore[union-attr]
 
 
-def test_moving_out_after_approval_is_declared_for_an_officer(
-    session: Session, rooms: dict[str, Any]
-) -> None:
-    from shared.review.decisions import approve
-    from tests.factories import make_grid, staff_identity
-
-    declaration = declare(session, rooms)
+def approved_by_its_grid_officer(session: Session, declaration: Declaration) -> None:
+    """The declarations put in one grid, and this one approved by its officer."""
     grid = make_grid(session, code="G1")
-    session.execute(Declaration.__table__.update().values(grid_code=grid.code))
+    session.execute(Declaration.__table__.update().values(grid_code=grid.code))  # his grid officer
     session.commit()
     approve(
         session,
@@ -202,6 +201,13 @@ def test_moving_out_after_approval_is_declared_for_an_officer(
         expected_version=declaration.row_version,
     )
     session.commit()
+
+
+def test_moving_out_after_approval_is_declared_for_an_officer(
+    session: Session, rooms: dict[str, Any]
+) -> None:
+    declaration = declare(session, rooms)
+    approved_by_its_grid_officer(session, declaration)
     at = look_up(declaration.receipt_code, TAIL)
     at.date_input(key="receipt.move_out").set_value(today())
     at = click(at, "receipt.end")
@@ -281,9 +287,6 @@ def test_an_organisation_is_corrected_but_not_ended_here(session: Session, rooms
 def test_a_listed_tenant_opens_their_own_receipt_and_pass_after_approval(
     session: Session, rooms: dict[str, Any]
 ) -> None:
-    from shared.review.decisions import approve
-    from tests.factories import make_grid, make_id_number, staff_identity
-
     other = make_id_number("450103", "19880808", "033")
     tenants = [
         tenant_fields(rooms["101"]) | {"move_in": today() - timedelta(days=20)},
@@ -303,17 +306,7 @@ def test_a_listed_tenant_opens_their_own_receipt_and_pass_after_approval(
     session.commit()
     before = look_up(rental.receipt_code, TAIL)
     assert "房东为您申报的居住登记" in texts(before) and not qr_codes(before)
-    grid = make_grid(session, code="G1")
-    session.execute(Declaration.__table__.update().values(grid_code=grid.code))  # his grid officer
-    session.commit()
-    approve(
-        session,
-        declaration_id=rental.id,
-        staff=staff_identity("officer", [grid.code]),
-        now=utcnow(),
-        expected_version=rental.row_version,
-    )
-    session.commit()
+    approved_by_its_grid_officer(session, rental)
     at = look_up(rental.receipt_code, TAIL)
     assert not at.exception
     page = texts(at)
