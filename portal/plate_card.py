@@ -20,7 +20,6 @@ server is never served (its map frame gets a 404).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from html import escape
@@ -31,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from portal.static_assets import STATIC_DIR, form_files
+from portal.static_assets import form_files, page_files
 from portal.ui.browser_session import COOKIE_NAME
 from portal.ui.text import ROOMS_SHOWN_OPEN, phone_text, tel_target
 from shared.core.availability import is_database_unavailable
@@ -167,12 +166,7 @@ def _prefetch_streamlit() -> str:
     """Streamlit's own scripts, styles and fonts, and those of the forms' widgets, fetched while
     the card is read (low priority, after the card is drawn), so the form opened from it starts
     from the browser's cache."""
-    try:
-        html = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
-    except OSError:
-        return ""
-    files = dict.fromkeys(re.findall(r'(?:src|href)="\./(static/[^"]+\.(?:js|css|woff2))"', html))
-    files |= dict.fromkeys(form_files())
+    files = dict.fromkeys([*page_files(), *form_files()])
     return "".join(f'<link rel="prefetch" crossorigin href="./{escape(path)}">' for path in files)
 
 

@@ -51,7 +51,8 @@ FORM_WIDGETS = frozenset(
 ICON_FONT = "MaterialSymbols-Rounded"  # the icons (:material/…:), a font loaded on first use
 # Vite's bundle names every lazily imported file once, in one list, and each import by its
 # places in that list: `import(`./Selectbox.7rsxE6LC.js`),__vite__mapDeps([193,1,2,…])`.
-_ENTRY_SCRIPT = re.compile(r'<script[^>]*\ssrc="\./(static/js/[^"]+\.js)"')  # in index.html
+_PAGE_FILE = re.compile(r'(?:src|href)="\./(static/[^"]+\.(?:js|css|woff2))"')  # in index.html
+_ENTRY_SCRIPT = re.compile(r'<script[^>]*\ssrc="\./(static/js/[^"]+\.js)"')
 _BUNDLE_FILES = re.compile(r"m\.f=(\[[^\]]*\])")
 _LAZY_IMPORT = re.compile(r"import\(`\./([\w.-]+\.js)`\),__vite__mapDeps\(\[([\d,]+)\]\)")
 
@@ -74,6 +75,20 @@ def asset_paths() -> dict[str, Path]:
 
 
 @lru_cache(maxsize=1)
+def _index_html() -> str:
+    """Streamlit's page, which names its entry script and the files it preloads ("" if unread)."""
+    try:
+        return (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+def page_files() -> tuple[str, ...]:
+    """Paths (`static/…`) of the scripts, styles and fonts Streamlit's page names itself."""
+    return tuple(dict.fromkeys(_PAGE_FILE.findall(_index_html())))
+
+
+@lru_cache(maxsize=1)
 def form_files() -> tuple[str, ...]:
     """Paths (`static/js/…`, `static/media/…`) of what a declaration form makes the browser load
     beyond the page itself: the scripts of its widgets with what they import, read from the
@@ -82,7 +97,7 @@ def form_files() -> tuple[str, ...]:
     Empty if the bundle is built some other way: the form then loads them as before."""
     root = STATIC_DIR / "static"
     try:
-        named = _ENTRY_SCRIPT.search((STATIC_DIR / "index.html").read_text(encoding="utf-8"))
+        named = _ENTRY_SCRIPT.search(_index_html())
         entry = (STATIC_DIR / named[1]).read_text(encoding="utf-8") if named else ""
         listed = _BUNDLE_FILES.search(entry)
         names: list[str] = json.loads(listed[1]) if listed else []
