@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
+from tests.e2e.reruns import watch_reruns
 from tests.e2e.steps import PHONE, plate_with_rooms, settle, wait_for_plate_page
 
 PAGE_TIMEOUT_MS = 30_000
@@ -96,6 +97,7 @@ def _patient_expect() -> Iterator[None]:
 def phone(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     context.set_default_timeout(PAGE_TIMEOUT_MS)
+    watch_reruns(context)  # `settle` knows when a tap's rerun is over
     yield context.new_page()
     context.close()
 
@@ -139,6 +141,7 @@ def test_portal_public_pages_show_no_english(phone: Page, portal: RunningApp) ->
     expect(phone.get_by_role("heading", name="查找地址")).to_be_visible()
     seen["search"] = english_on(phone)
     phone.get_by_role("tab", name="输入地址").click()
+    settle(phone)  # the tab's own rerun: a thumb types once the tab shows its field
     field = phone.get_by_label("地址或门牌编码")
     field.fill("不存在的地址")
     seen["search, typing"] = english_on(phone)  # "Press Enter to apply" while the field has focus
