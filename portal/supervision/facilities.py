@@ -5,7 +5,7 @@ from typing import Any
 
 import streamlit as st
 
-from portal.ui.i18n import relabel_after_switch, t
+from portal.ui.i18n import ALL, relabel_after_switch, t
 from portal.ui.text import phone_text
 from shared.core.codes import code_list, label
 from shared.core.db import session_scope
@@ -175,11 +175,11 @@ def upload_box(staff: StaffIdentity, lang: str) -> None:
 def facility_list(staff: StaffIdentity, lang: str) -> None:
     """The facilities under the filters; one chosen to edit or retire."""
     with session_scope() as session:
-        villages: dict[str | None, str] = {None: t("全部村（社区）", "All villages")}
-        villages |= dict(list_villages(session))
-    groups: dict[str | None, str] = {None: t("全部大类", "All groups")} | code_choices("facility_group", lang)
+        villages = {ALL: t("全部村（社区）", "All villages")} | dict(list_villages(session))
+    groups = {ALL: t("全部大类", "All groups")} | code_choices("facility_group", lang)
     left, middle, right = st.columns(3)
-    relabel_after_switch("facilities.group")  # a group chosen; 全部大类 (None) keeps its first label
+    relabel_after_switch("facilities.village")
+    relabel_after_switch("facilities.group")
     village = left.selectbox(
         t("村（社区）", "Village"), list(villages), format_func=villages.__getitem__, key="facilities.village"
     )
@@ -192,7 +192,7 @@ def facility_list(staff: StaffIdentity, lang: str) -> None:
     )
     with session_scope() as session:
         views = list_facilities(
-            session, village=village, group=group, include_retired=include_retired, text=text
+            session, village=village or None, group=group or None, include_retired=include_retired, text=text
         )
     st.caption(t(f"共 {len(views)} 个设施。", f"{len(views)} facilities."))
     st.dataframe(list_rows(views, lang), hide_index=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from portal.ui.i18n import t
+from portal.ui.i18n import ALL, relabel_after_switch, t
 from portal.ui.progress import progress_bar
 from shared.core.db import session_scope
 from shared.places.search import list_streets, list_villages
@@ -41,14 +41,16 @@ def sheet_choice() -> SheetChoice:
     if village_code is None:
         st.stop()
     with session_scope() as session:
-        street_names: dict[int | None, str] = {None: t("全部街路巷", "All streets")}
+        street_names: dict[int | str, str] = {ALL: t("全部街路巷", "All streets")}
         street_names |= {s.id: s.name for s in list_streets(session, village_code=village_code)}
-    street_id = st.selectbox(
+    relabel_after_switch("admin_plates.street")
+    chosen = st.selectbox(
         t("街路巷（可选）", "Street (optional)"),
         list(street_names),
         format_func=street_names.__getitem__,
         key="admin_plates.street",
     )
+    street_id = chosen if isinstance(chosen, int) else None
     street = street_names[street_id] if street_id is not None else None
     return SheetChoice(village_code, village_names[village_code], street_id, street)
 

@@ -27,6 +27,10 @@ def t(zh: str, en: str) -> str:
     return en if current_lang() == "en" else zh
 
 
+# The "all" option of a filter box (全部…): not None, as `relabel_after_switch` can set a real
+# choice anew in the new language but a None set through the session blanks the box. Falsy.
+ALL = ""
+
 _DRAWN_IN = "_i18n.drawn_in"  # a choice's widget key → the language it was last drawn in
 
 

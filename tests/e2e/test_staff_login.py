@@ -215,3 +215,28 @@ def test_a_preset_filter_shows_in_the_new_language(page: Page, portal: RunningAp
     settle(page)
     expect(states).to_contain_text("Received")
     expect(states).not_to_contain_text("待核实")
+
+
+def test_a_filter_left_on_all_shows_in_the_new_language(page: Page, portal: RunningApp) -> None:
+    # A filter's 全部… option (all villages, all groups) kept its Chinese label on an English page.
+    sign_in_on_the_staff_page(page, portal.url, "supervisor")
+    page.goto(f"{portal.url}/facilities")
+    expect(page.get_by_label("大类", exact=True)).to_have_value("全部大类", timeout=PAGE_TIMEOUT_MS)
+    settle(page)
+    page.get_by_text("English", exact=True).click()
+    expect(page.get_by_label("Group", exact=True)).to_have_value("All groups", timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_label("Village", exact=True)).to_have_value("All villages")
+
+
+def test_the_plate_sheets_all_streets_shows_in_the_new_language(page: Page, portal: RunningApp) -> None:
+    sign_in_on_the_staff_page(page, portal.url, "admin")
+    page.goto(f"{portal.url}/admin-plates")
+    choose(page, "村（社区）", "麻涌社区(示例)")
+    expect(page.get_by_label("街路巷（可选）", exact=True)).to_have_value(
+        "全部街路巷", timeout=PAGE_TIMEOUT_MS
+    )
+    settle(page)
+    page.get_by_text("English", exact=True).click()
+    expect(page.get_by_label("Street (optional)", exact=True)).to_have_value(
+        "All streets", timeout=PAGE_TIMEOUT_MS
+    )
