@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from playwright.async_api import Page as AsyncPage
+from playwright.async_api import TimeoutError as AsyncTimeoutError
 from playwright.async_api import async_playwright
 from playwright.async_api import expect as async_expect
 from playwright.sync_api import Locator, Page, ViewportSize, expect
@@ -359,11 +360,23 @@ async def _type_into(page: AsyncPage, label: str, text: str) -> None:
     await field.press("Tab")
 
 
-async def _choose(page: AsyncPage, label: str, option: str) -> None:
+async def _choose(page: AsyncPage, label: str, option: str, attempts: int = 3) -> None:
+    """As `choose`: the rerun of the field just left may land while the list is open and close
+    it (a thumb then opens it again); an option already chosen is left as it is."""
     field = page.get_by_label(label, exact=True)
-    await field.click()
-    await field.press_sequentially(option)
-    await page.get_by_role("option", name=option, exact=True).click()
+    for attempt in range(1, attempts + 1):
+        if await field.input_value() == option:
+            return
+        await field.click()
+        await field.press_sequentially(option)
+        try:
+            await page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            return
+        except AsyncTimeoutError:
+            if attempt == attempts:
+                raise
+            await page.keyboard.press("Escape")
+            await field.fill("")
 
 
 async def _enter_date(page: AsyncPage, label: str, day: date) -> None:
@@ -381,9 +394,15 @@ _ASYNC_FILL: dict[str, Callable[[AsyncPage, str, Any], Awaitable[None]]] = {
 
 
 async def _what_went_wrong(error: Exception, page: AsyncPage) -> str:
-    """The first line of the error, and any error Streamlit shows on the page (messages, not a trace)."""
+    """The first line of the error, the last step Playwright was waiting on (its call log's last
+    line: an element not enabled says the page lost its server), the page, and any error Streamlit
+    shows on the page (messages, not a trace)."""
     lines = str(error).strip().splitlines()
     message = f"{type(error).__name__}: {lines[0] if lines else ''}"
+    waited = [line.strip(" -") for line in lines[1:] if line.strip().startswith("- ")]
+    if waited:
+        message += f" | last: {waited[-1][:160]}"
+    message += f" | at {page.url}"
     try:
         shown = await page.locator(STREAMLIT_ERRORS).all_inner_texts()
     except Exception:  # the page itself is gone
