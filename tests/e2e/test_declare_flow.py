@@ -69,6 +69,18 @@ def block_headed(page: Page, title: str) -> Locator:
     return page.get_by_test_id("stVerticalBlock").filter(has=page.get_by_text(title, exact=True)).last
 
 
+def tap_through_plate(
+    page: Page, portal: RunningApp, code: str, button: str, *, viewport: ViewportSize = PHONE
+) -> None:
+    """From the plate's link to one of its declaring buttons, tapped, with the page's reruns
+    watched from its first load (so `settle` waits for the form's first run too)."""
+    watch_reruns(page.context)
+    page.set_viewport_size(viewport)
+    page.goto(plate_link(code, portal_url=portal.url))
+    wait_for_plate_page(page)
+    page.get_by_role("button", name=button).click()
+
+
 def open_tenant_form(
     page: Page, portal: RunningApp, plate: int, *, viewport: ViewportSize = PHONE
 ) -> tuple[str, str]:
@@ -77,11 +89,7 @@ def open_tenant_form(
     load, so `settle` waits for every one; the required marks come last. Returns the plate's
     code and a room of it."""
     code, room = plates_with_rooms(portal.database_url, limit=plate + 1)[plate]
-    watch_reruns(page.context)
-    page.set_viewport_size(viewport)
-    page.goto(plate_link(code, portal_url=portal.url))
-    wait_for_plate_page(page)
-    page.get_by_role("button", name="我住在这里").click()
+    tap_through_plate(page, portal, code, "我住在这里", viewport=viewport)
     expect(page.get_by_label("姓名", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     settle(page)
     wait_for_mark(page, "姓名")
@@ -333,11 +341,7 @@ def test_a_landlord_declares_two_tenants_with_the_inputs_counted(page: Page, por
     code, room = plates_with_rooms(portal.database_url, limit=3)[2]
     fields = landlord_form(tenants=2, room=room)
     assert len([field for field in fields if field.label != PLEDGE]) <= 16
-    watch_reruns(page.context)
-    page.set_viewport_size(PHONE)
-    page.goto(plate_link(code, portal_url=portal.url))
-    wait_for_plate_page(page)
-    page.get_by_role("button", name="我是房东/管理人").click()
+    tap_through_plate(page, portal, code, "我是房东/管理人")
     # Once the form is drawn, as a thumb starts: while it draws, the first block's 姓名 may show
     # a moment after the first tenant's, and the landlord's name would go into the tenant's.
     expect(page.get_by_role("heading", name="房东/管理人", exact=True)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
