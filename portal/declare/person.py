@@ -10,6 +10,7 @@ a foreigner's document. Required fields come first, marked; the rest is folded.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from html import escape
 from typing import Any
 
 import streamlit as st
@@ -25,7 +26,6 @@ from portal.declare.widgets import (
     text_field,
 )
 from portal.ui.i18n import current_lang, t
-from portal.ui.text import escape_markdown
 from shared.core.codes import label
 from shared.core.errors import ValidationError
 from shared.core.regions import region_name
@@ -97,9 +97,9 @@ def number_fields(form: DeclForm, where: Where, id_type: str, *, today: date) ->
     """The number and what it says, or the fields it does not say; a foreigner's nationality."""
     raw: dict[str, Any] = {"id_number": text_field(form, where.sub("id_number"), max_chars=30)}
     facts = id_facts(id_type, raw["id_number"], today)
-    if facts is not None:
+    if id_type in DERIVED_ID_TYPES:
         _show_facts(facts)
-    elif id_type not in DERIVED_ID_TYPES:
+    else:
         carries = id_type == ID_FOREIGNER_PERMANENT
         derived = t("可不填：按证件号码识别", "May be left empty: read from the document number")
         raw["sex"] = code_field(form, where.sub("sex"), "sex", help=derived if carries else None)
@@ -156,9 +156,22 @@ def more_person_fields(form: DeclForm, where: Where, id_type: str) -> dict[str, 
     return raw
 
 
-def _show_facts(facts: IdCheck) -> None:
+# A caption's look, without Markdown: the line is redrawn at every keystroke's rerun, and Streamlit's
+# Markdown costs the phone a parse each time (issue 12: the number's step was the slowest).
+_FACTS_LINE = '<p style="font-size:0.875rem;color:rgba(28,28,28,0.6);margin:0">{text}</p>'
+
+
+def _show_facts(facts: IdCheck | None) -> None:
     """Read from the number, shown so the declarant can see it is right; said in the line itself,
-    not in a tooltip, which a phone shows only on a long press."""
+    not in a tooltip, which a phone shows only on a long press. Before a valid number the same line
+    says what will be read: nothing under it moves when the facts come (no relayout on the phone)."""
+    if facts is None:
+        text = t(
+            "性别、出生日期、户籍地区：按证件号码自动识别",
+            "Sex, birth date and registered region: read from the number",
+        )
+        st.html(_FACTS_LINE.format(text=escape(text)))
+        return
     lang = current_lang()
     parts = [
         f"{t('性别', 'Sex')} {label('sex', facts.sex, lang)}" if facts.sex else "",
@@ -168,7 +181,7 @@ def _show_facts(facts: IdCheck) -> None:
         else "",
     ]
     read = t("由证件号码识别：", "Read from the number: ")
-    st.caption(":material/badge: " + escape_markdown(read + " · ".join(p for p in parts if p)))
+    st.html(_FACTS_LINE.format(text=escape(read + " · ".join(p for p in parts if p))))
 
 
 def declarant_fields(form: DeclForm, where: Where) -> dict[str, Any]:

@@ -3,6 +3,7 @@ read what the page says."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -107,6 +108,12 @@ def texts(at: AppTest) -> str:
             *at.info,
             *at.success,
         )
+    ]
+    # Lines drawn as HTML (the number's facts) as people read them; style sheets say nothing.
+    parts += [
+        html.unescape(re.sub(r"<[^>]+>", "", e.proto.body))
+        for e in at.html
+        if not re.match(r"\s*<(style|script)", e.proto.body)
     ]
     # Typed values and messages are shown markdown-escaped: read them as people see them.
     return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))

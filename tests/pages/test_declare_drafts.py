@@ -130,8 +130,10 @@ def test_an_unknown_well_formed_token_is_a_notice_too(plate: dict[str, Any]) -> 
 def test_a_resident_card_number_says_sex_birth_date_and_region(plate: dict[str, Any]) -> None:
     at = open_page("declare_tenant", plate_code=plate["code"])
     assert "tenant.person.sex" not in keys(at) and "tenant.person.birth_date" not in keys(at)
+    assert "性别、出生日期、户籍地区：按证件号码自动识别" in texts(at), "the form says they are not asked"
     at.text_input(key="tenant.person.id_number").input(TENANT_ID).run()
     said = texts(at)
+    assert "按证件号码自动识别" not in said, "the facts take the line's place"
     assert "性别 男" in said and "出生日期 1990-01-15" in said and "户籍地区 湖南省 长沙市 芙蓉区" in said
     assert "tenant.person.sex" not in keys(at) and "tenant.person.birth_date" not in keys(at)
     assert "tenant.person.nationality" not in keys(at)
