@@ -156,8 +156,8 @@ def more_person_fields(form: DeclForm, where: Where, id_type: str) -> dict[str, 
     return raw
 
 
-# A caption's look, without Markdown: the line is redrawn at every keystroke's rerun, and Streamlit's
-# Markdown costs the phone a parse each time (issue 12: the number's step was the slowest).
+# A caption's look, without Markdown: the line is drawn again at each rerun of the number's part,
+# and Streamlit's Markdown costs the phone a parse each time (issue 12: the slowest field step).
 _FACTS_LINE = '<p style="font-size:0.875rem;color:rgba(28,28,28,0.6);margin:0">{text}</p>'
 
 
