@@ -141,7 +141,9 @@ def test_the_receipt_opens_at_its_top_on_a_short_phone_screen(page: Page, portal
         expect(page.get_by_text(way_on, exact=True).first).to_be_in_viewport()
     # 重新提交 from the long correction form: the notice of it shows below the app's bar (the
     # answer scrolled to the screen's top, under the bar, which hid 已重新提交).
+    settle(page)  # the answer's own reruns are over: a tap during one can be lost (failed once in CI)
     page.get_by_text("更正并重新提交", exact=True).first.click()
+    settle(page)
     page.get_by_role("button", name="重新提交").click()
     notice = page.get_by_text("已重新提交，请等待核实")
     expect(notice).to_be_visible(timeout=PAGE_TIMEOUT_MS)

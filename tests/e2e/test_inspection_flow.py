@@ -18,6 +18,7 @@ from shared.models import Building, DoorPlate, Inspection, RecordStatus, Room, U
 from shared.self_service.submit import submit_rental
 from tests.e2e.conftest import RunningApp
 from tests.e2e.steps import settle
+from tests.e2e.test_staff_login import sign_in_on_the_staff_page
 from tests.factories import LANDLORD_ID, rental_fields
 
 PAGE_TIMEOUT_MS = 30_000
@@ -63,12 +64,9 @@ def _let_building_with_landlord(database_url: str) -> Rental:
 
 
 def _sign_in_as_officer(page: Page, portal: RunningApp) -> None:
-    page.goto(f"{portal.url}/staff")
-    expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    page.get_by_label("用户名").fill("officer")
-    page.get_by_label("密码", exact=True).fill("mayong-officer-2026")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="我的账号")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    """Signed in, with the session cookie held: the test's next URL is typed (CI once opened the
+    inspection page before the cookie's trip had ended, and got the sign-in page)."""
+    sign_in_on_the_staff_page(page, portal.url)
 
 
 def _open_inspection(page: Page, portal: RunningApp, rental: Rental) -> None:

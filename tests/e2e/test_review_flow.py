@@ -19,6 +19,7 @@ from shared.places.links import plate_link
 from shared.places.plates import lookup_plate
 from tests.e2e.conftest import RunningApp
 from tests.e2e.steps import choose, settle
+from tests.e2e.test_staff_login import sign_in_on_the_staff_page
 from tests.factories import declare_residence, make_id_number, person_fields
 
 PAGE_TIMEOUT_MS = 30_000
@@ -95,12 +96,9 @@ def _declare_in_officers_grid(database_url: str) -> Declared:
 
 
 def _sign_in_as_officer(page: Page, portal: RunningApp) -> None:
-    page.goto(f"{portal.url}/staff")
-    expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    page.get_by_label("用户名").fill("officer")
-    page.get_by_label("密码", exact=True).fill("mayong-officer-2026")
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="我的账号")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    """Signed in, with the session cookie held: the test's next URL is typed (CI once opened the
+    inspection page before the cookie's trip had ended, and got the sign-in page)."""
+    sign_in_on_the_staff_page(page, portal.url)
 
 
 def _table_rows(page: Page, index: int = 0) -> Locator:
