@@ -63,12 +63,6 @@ def _let_building_with_landlord(database_url: str) -> Rental:
     return rental
 
 
-def _sign_in_as_officer(page: Page, portal: RunningApp) -> None:
-    """Signed in, with the session cookie held: the test's next URL is typed (CI once opened the
-    inspection page before the cookie's trip had ended, and got the sign-in page)."""
-    sign_in_on_the_staff_page(page, portal.url)
-
-
 def _open_inspection(page: Page, portal: RunningApp, rental: Rental) -> None:
     page.goto(f"{portal.url}/inspection?plate={rental.plate_code}&b={rental.building_id}")
     expect(page.get_by_role("heading", name="平安出租屋检查")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
@@ -82,7 +76,7 @@ def _rating(page: Page) -> Locator:
 
 def test_inspection_rectification_done_and_closed(page: Page, browser: Browser, portal: RunningApp) -> None:
     rental = _let_building_with_landlord(portal.database_url)
-    _sign_in_as_officer(page, portal)
+    sign_in_on_the_staff_page(page, portal.url)  # waits for the cookie: the next URL is typed
     _open_inspection(page, portal, rental)
     expect(_rating(page)).to_contain_text("未检查", timeout=PAGE_TIMEOUT_MS)
     for item in checklist():

@@ -16,7 +16,7 @@ from shared.models import Declaration, DoorPlate, RecordStatus, Street, Unplaced
 from shared.self_service.unplaced import choose_grid
 from tests.e2e.conftest import RunningApp
 from tests.e2e.steps import CONSENT, choose, settle, submit_declaration, type_into
-from tests.e2e.test_review_flow import _sign_in_as_officer
+from tests.e2e.test_staff_login import sign_in_on_the_staff_page
 from tests.factories import make_id_number
 
 PAGE_TIMEOUT_MS = 30_000
@@ -81,7 +81,7 @@ def test_a_resident_declares_at_a_typed_address_and_the_officer_links_it(
         assert declaration.plate_code is None and declaration.unplaced is not None
         declaration_id = declaration.id
 
-    _sign_in_as_officer(page, portal)
+    sign_in_on_the_staff_page(page, portal.url)
     page.get_by_text("工作人员", exact=True).click()
     page.get_by_role("menuitem", name="到期工作清单").click()
     settle(page)

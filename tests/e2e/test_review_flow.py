@@ -95,12 +95,6 @@ def _declare_in_officers_grid(database_url: str) -> Declared:
     return declared
 
 
-def _sign_in_as_officer(page: Page, portal: RunningApp) -> None:
-    """Signed in, with the session cookie held: the test's next URL is typed (CI once opened the
-    inspection page before the cookie's trip had ended, and got the sign-in page)."""
-    sign_in_on_the_staff_page(page, portal.url)
-
-
 def _table_rows(page: Page, index: int = 0) -> Locator:
     """The rows of a table, from the accessible copy the data grid keeps beside its canvas."""
     return page.locator('[data-testid="stDataFrame"]').nth(index).locator("tbody tr")
@@ -123,7 +117,7 @@ def test_officer_approves_from_the_queue_and_the_room_counts_the_resident(
     page: Page, portal: RunningApp
 ) -> None:
     declared = _declare_in_officers_grid(portal.database_url)
-    _sign_in_as_officer(page, portal)
+    sign_in_on_the_staff_page(page, portal.url)
 
     page.get_by_text("工作人员", exact=True).click()
     page.get_by_role("menuitem", name="审核队列").click()
