@@ -3,7 +3,9 @@ would (bench.streamlit_client keeps the page)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from html import unescape
 from typing import Any
 
 from streamlit.proto.Alert_pb2 import Alert
@@ -11,6 +13,8 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 TEXT_WIDGETS = ("text_input", "text_area")
+_TAG = re.compile(r"<[^>]+>")
+_CODE_ONLY = re.compile(r"\s*<(style|script)")
 # Widgets whose value the frontend reports from the moment they show (their default or the value
 # the server set); buttons report only a click, in the one rerun it causes.
 VALUED = (*TEXT_WIDGETS, "checkbox", "selectbox", "date_input", "number_input", "multiselect", "radio")
@@ -37,11 +41,15 @@ def shown_value(kind: str, widget: Any) -> WidgetState | None:
 
 
 def page_texts(elements: Iterable[tuple[str, Element]]) -> list[str]:
-    """The text of headings, markdown, alerts and exceptions, in page order."""
+    """The text of headings, markdown, HTML lines, alerts and exceptions, in page order (an HTML
+    element's as people read it: the forms' headings and the number's facts; style sheets and
+    scripts say nothing)."""
     found = []
     for kind, element in elements:
         if kind in ("markdown", "heading", "alert"):
             found.append(getattr(element, kind).body)
+        elif kind == "html" and not _CODE_ONLY.match(element.html.body):
+            found.append(unescape(_TAG.sub("", element.html.body)))
         elif kind == "exception":
             found.append(f"{element.exception.type}: {element.exception.message}")
     return found

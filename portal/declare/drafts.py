@@ -132,8 +132,21 @@ def clear_form(form: DeclForm) -> None:
 
 
 def clear_button(form: DeclForm) -> None:
-    """A visible 清空, asking once more: a slip of the thumb must not wipe a long form."""
-    with st.popover(t("清空", "Clear"), icon=":material/delete_sweep:", type="tertiary"):
+    """A visible 清空, asking once more: a slip of the thumb must not wipe a long form. A plain
+    button until tapped, not a popover: the phone redraws every element of the page at each
+    field's step (issue 12), and a popover is some thirty components to a button's one."""
+    asking = form.key("_clear_asked")
+    if not st.session_state.get(asking):
+        st.button(
+            t("清空", "Clear"),
+            key=form.key("_clear_ask"),
+            icon=":material/delete_sweep:",
+            type="tertiary",
+            on_click=_set,
+            args=(asking, True),
+        )
+        return
+    with st.container(border=True):
         st.markdown(t("清空本表已填写的全部内容？", "Clear everything typed into this form?"))
         st.button(
             t("确认清空", "Yes, clear it"),
@@ -142,3 +155,8 @@ def clear_button(form: DeclForm) -> None:
             on_click=clear_form,
             args=(form,),
         )
+        st.button(t("取消", "Cancel"), key=form.key("_clear_cancel"), on_click=_set, args=(asking, False))
+
+
+def _set(key: str, value: bool) -> None:
+    st.session_state[key] = value

@@ -20,6 +20,7 @@ from portal.declare.plate_access import back_to_plate, open_declaring_plate, req
 from portal.declare.state import DeclForm
 from portal.declare.submit import show_declared, store_declaration
 from portal.declare.widgets import unfold_errors
+from portal.ui.headings import page_heading
 from portal.ui.i18n import t
 from portal.ui.scroll import keep_place_across_reloads, scroll_to_first, widget_class
 from shared.core.clock import local_today
@@ -47,8 +48,7 @@ def declaration_page(page: FormPage) -> None:
     if form.receipt:
         show_declared(form)
         st.stop()
-    # Headings name their anchor: else the browser works one out from the text at every redraw.
-    st.header(t(*page.heading), anchor="form")
+    page_heading(t(*page.heading), anchor="form")
     if page.needs_rooms:
         require_rooms(plate)
     restore_draft(form, kind=page.kind, plate_code=plate.code)

@@ -21,6 +21,7 @@ from portal.declare.widgets import (
     count_field,
     date_field,
     default,
+    fold,
     more_fields,
     required_fields,
     required_marks,
@@ -31,6 +32,7 @@ from portal.declare.widgets import (
     text_field,
     tick_field,
 )
+from portal.ui.headings import section_heading
 from portal.ui.i18n import t
 from shared.declarations.inputs import TenantInput
 from shared.places.plates import PlateView
@@ -45,14 +47,14 @@ def residence_section(form: DeclForm, plate: PlateView, *, today: date) -> dict[
     """我住在这里: the room, the person, the stay, the family, the privacy notice; each a part."""
     rooms = room_labels(plate)
     raw = part(form, "room", lambda f: _room(f, rooms))
-    # Named anchors: else the browser works one out from the text at every redraw (issue 12).
-    st.subheader(t("本人信息", "About you"), anchor="about-you")
+    section_heading(t("本人信息", "About you"), anchor="about-you")
     raw.update(own_person_parts(form, today=today))
-    st.subheader(t("居住情况", "Your stay"), anchor="stay")
+    section_heading(t("居住情况", "Your stay"), anchor="stay")
     raw.update(part(form, "stay", lambda f: stay_fields(f, today)))
-    st.subheader(t("随行人员（含子女）", "Family living with you (children too)"), anchor="family")
-    raw.update(part(form, "family", lambda f: {"family": family_fields(f, today)}))
-    raw.update(part(form, "privacy", _privacy))
+    section_heading(t("随行人员（含子女）", "Family living with you (children too)"), anchor="family")
+    # The notice and its tick in the family's part: each part is a container the phone redraws at
+    # every field's step, and the two are light to send again with an added member.
+    raw.update(part(form, "family", lambda f: {"family": family_fields(f, today), **_privacy(f)}))
     required_marks(form)
     return raw
 
@@ -114,11 +116,11 @@ def rental_section(
     """我是房东: who lets, which rooms, the lease, the tenants (typed or uploaded), the pledge.
     `kept` are tenants already declared that have no block (a long list): an upload replaces them."""
     rooms = room_labels(plate)
-    st.subheader(t("房东/管理人", "Landlord or manager"), anchor="landlord")
+    section_heading(t("房东/管理人", "Landlord or manager"), anchor="landlord")
     raw = part(form, "landlord", lambda f: {"landlord": declarant_fields(f, ROOT.sub("landlord"))})
-    st.subheader(t("出租情况", "The rental"), anchor="rental")
+    section_heading(t("出租情况", "The rental"), anchor="rental")
     raw.update(part(form, "rental", lambda f: _rental(f, rooms, today)))
-    st.subheader(t("租客", "Tenants"), anchor="tenants")
+    section_heading(t("租客", "Tenants"), anchor="tenants")
     raw.update(part(form, "tenants", lambda f: _tenants(f, plate, rooms, today, kept, correcting)))
     raw.update(part(form, "pledge", _pledge))
     required_marks(form)
@@ -238,7 +240,7 @@ def organisation_section(form: DeclForm, plate: PlateView, *, today: date) -> di
     """实有单位: the organisation at this address and who declares it."""
     rooms = room_labels(plate)
     raw = part(form, "organisation", lambda f: _organisation(f, rooms))
-    st.subheader(t("申报人", "Who declares"), anchor="declarant")
+    section_heading(t("申报人", "Who declares"), anchor="declarant")
     raw.update(part(form, "declarant", lambda f: {"declarant": declarant_fields(f, ROOT.sub("declarant"))}))
     required_marks(form)
     return raw
@@ -275,8 +277,7 @@ def _organisation(form: DeclForm, rooms: dict[int, str]) -> dict[str, Any]:
 def _read_and_accept(form: DeclForm, field: str, heading: str, text: str, accept: str) -> bool:
     """A text to read (folded, so the form stays short on a phone) and the box that accepts it.
     The text is drawn only while it is open: a page of hidden text slowed every field's step."""
-    folded = st.expander(heading, key=form.key(ROOT.sub(field).sub("_text").key), on_change="rerun")
-    with folded:
-        if folded.open:
+    if fold(form.key(ROOT.sub(field).sub("_text").key), heading):
+        with st.container(border=True):
             st.markdown(text)
     return tick_field(form, ROOT.sub(field), accept)

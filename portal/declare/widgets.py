@@ -11,7 +11,7 @@ The people's fields are in `portal.declare.person`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -28,7 +28,8 @@ from shared.places.plates import PlateView
 EARLIEST_DATE = date(1950, 1, 1)
 # Typed values outlive a trip to another page (a phone's back button) and are there on return.
 PERSIST: Literal["session"] = "session"
-MORE = "_more"  # the key part of a 更多信息 expander: `<form>.<group>._more`
+MORE = "_more"  # the key part of a 更多信息 fold: `<form>.<group>._more`
+FOLD_BUTTON = ".toggle"  # a fold's button: its state's key and this
 _MARKED_LABEL = '[data-testid="stWidgetLabel"] p::after'
 _MARK = 'content: " *"; color: #d33;'
 
@@ -62,27 +63,48 @@ def more_fields(form: DeclForm, where: Where, *, title: str | None = None) -> It
     """更多信息（可不填）: the optional fields, folded so a phone shows only what is needed;
     `title` names a second fold of one block by what it holds, so two never read the same.
 
-    On a declaration page (a form in parts) they are drawn only while it is open: a closed
-    expander's fields still cost each rerun of their part on the phone, where a field step's time
-    goes (issue 12). Closed, each field gives the value it was left with (Session State keeps it,
-    `persist_state`), so the checks and the draft see the whole form. The kiosk and the correction
-    form draw them always."""
+    On a declaration page (a form in parts) the fold is a `fold` button and its fields are drawn
+    only while it is open: hidden fields still cost each rerun of their part on the phone, where a
+    field step's time goes (issue 12). Closed, each field gives the value it was left with
+    (Session State keeps it, `persist_state`), so the checks and the draft see the whole form. The
+    kiosk and the correction form, drawn whole, keep Streamlit's expander, with its fields always
+    drawn."""
     title = title or t("更多信息（可不填）", "More (optional)")
     if form.checks is None:
         with st.expander(title):
             yield
         return
     key = form.key(where.sub(MORE).key)
-    expander = st.expander(title, key=key, on_change="rerun")
+    opened = fold(key, title)
     before = set(form.field_paths())
-    with expander:
-        form.folded = not expander.open
+    with st.container(border=True) if opened else nullcontext():
+        form.folded = not opened
         try:
             yield
         finally:
             form.folded = False
     # Which fields it holds: a submission refused for one of them opens it (`unfold_errors`).
     form.note_folder(key, set(form.field_paths()) - before)
+
+
+def fold(key: str, title: str) -> bool:
+    """A fold of a form in parts, open or not as Session State's `key` says (`unfold_errors` opens
+    it): one button, where Streamlit's expander is some thirty components the phone redraws at
+    every field's step (issue 12). Tapped, it opens or closes; whether it is open is returned."""
+    opened = bool(st.session_state.get(key))
+    st.button(
+        title,
+        key=key + FOLD_BUTTON,
+        icon=":material/keyboard_arrow_down:" if opened else ":material/keyboard_arrow_right:",
+        type="tertiary",
+        on_click=_flip,
+        args=(key,),
+    )
+    return opened
+
+
+def _flip(key: str) -> None:
+    st.session_state[key] = not st.session_state.get(key)
 
 
 def unfold_errors(form: DeclForm, errors: Iterable[FieldError]) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from portal.ui.headings import HEADING_CLASS
 from portal.ui.i18n import t
 
 RECEIPT_CODE_BOX = "receipt-code"  # the container of a receipt's code (portal.declare.submit)
@@ -88,16 +89,28 @@ def builtin_text_css() -> str:
     # long heading wraps after its punctuation into even lines ("居住登记：" / "我住在这里"), not
     # with a last character alone; a phrase too long for a line still breaks anywhere.
     rules.append(
-        '[data-testid="stHeading"] :is(h1, h2, h3) '
+        f':is([data-testid="stHeading"] :is(h1, h2, h3), .{HEADING_CLASS}) '
         "{ text-wrap: balance; word-break: keep-all; overflow-wrap: anywhere; }"
+    )
+    # The forms' HTML headings (portal.ui.headings) in the look of Streamlit's own: its theme's
+    # heading sizes, weight and spacing (a Markdown box ends 1rem into the gap under it), and
+    # room under the app's bar when a link scrolls to one.
+    rules.append(
+        f".{HEADING_CLASS} {{ font-family: inherit; font-weight: 600; line-height: 1.2;"
+        " margin: 0 0 -1rem;"
+        " color: inherit; letter-spacing: -0.005em; scroll-margin-top: 3.75rem; }"
+        f" h2.{HEADING_CLASS} {{ font-size: 2.25rem; padding: 1rem 0; }}"
+        f" h3.{HEADING_CLASS} {{ font-size: 1.75rem; padding: 0.75rem 0 1rem; }}"
     )
     # On a phone the form comes first: a page's heading on one line where it fits (ten characters,
     # "居住登记：我住在这里", in 390 px), a section's heading close to its first field. Streamlit's
     # 36 px page heading took two lines, and the phone field fell to the foot of the first screen.
     rules.append(
         "@media (max-width: 640px) {"
-        ' [data-testid="stHeading"] h2 { font-size: 1.625rem; padding-top: 0.25rem; }'
-        ' [data-testid="stHeading"] h3 { font-size: 1.25rem; padding: 0.5rem 0 0.625rem; }'
+        f' :is([data-testid="stHeading"] h2, h2.{HEADING_CLASS})'
+        " { font-size: 1.625rem; padding-top: 0.25rem; }"
+        f' :is([data-testid="stHeading"] h3, h3.{HEADING_CLASS})'
+        " { font-size: 1.25rem; padding: 0.5rem 0 0.625rem; }"
         " }"
     )
     # A receipt code right under its label: a heading's room above it parted the two by 40 px.

@@ -10,7 +10,7 @@ from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
-from portal.declare.widgets import MORE
+from portal.declare.widgets import FOLD_BUTTON, MORE
 from shared.core.clock import local_today
 from shared.core.config import PROJECT_ROOT
 from shared.models import utcnow
@@ -41,7 +41,7 @@ def open_page(
 
 def widget(at: AppTest, key: str) -> Any:
     """The widget of `key`; one folded under a closed 更多信息 is unfolded first, as a person
-    opens it to fill it in (AppTest cannot click an expander: its state is set instead)."""
+    opens it to fill it in (its state is set, as a tap on its fold does)."""
     found = _find(at, key)
     if found is None:
         _open_more_fields(at, key)
@@ -82,6 +82,11 @@ def _find(at: AppTest, key: str) -> Any | None:
         except KeyError:
             continue
     return None
+
+
+def fold_titles(at: AppTest) -> list[str]:
+    """The folds of a declaration form (更多信息, a text to read), as their buttons name them."""
+    return [button.label for button in at.button if str(button.key).endswith(FOLD_BUTTON)]
 
 
 def value_of(at: AppTest, key: str) -> Any:

@@ -82,12 +82,24 @@ def test_submitting_deletes_the_draft(session: Session, plate: dict[str, Any]) -
     assert NOTICE in texts(reload(plate, token))
 
 
-def test_clearing_empties_the_form_and_deletes_the_draft(session: Session, plate: dict[str, Any]) -> None:
+def test_clearing_asks_once_more_then_empties_the_form_and_deletes_the_draft(
+    session: Session, plate: dict[str, Any]
+) -> None:
     at = open_page("declare_tenant", plate_code=plate["code"])
     fill(at, half_filled(plate)).run()
-    at = click(at, "tenant._clear")
+    name = value_of(at, "tenant.person.name")
+    at = click(at, "tenant._clear_ask")  # a slip of the thumb clears nothing
+    assert "清空本表已填写的全部内容？" in texts(at)
+    assert value_of(at, "tenant.person.name") == name and drafts(session) == 1
+    at = click(at, "tenant._clear_cancel")
+    assert "清空本表已填写的全部内容？" not in texts(at)
+    assert value_of(at, "tenant.person.name") == name and drafts(session) == 1
+
+    at = click(click(at, "tenant._clear_ask"), "tenant._clear")
     assert value_of(at, "tenant.person.name") == ""
     assert drafts(session) == 0
+    assert "清空本表已填写的全部内容？" not in texts(at)
+    assert at.button(key="tenant._clear_ask").label == "清空"  # ready for the next time
 
 
 @pytest.mark.parametrize("token", ["not-a-token", "A" * 22, "../../etc/passwd", "x" * 500])

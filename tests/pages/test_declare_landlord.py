@@ -27,7 +27,7 @@ from tests.factories import (
     table_xlsx,
     wrong_check_digit,
 )
-from tests.pages.declaring import click, fill, open_page, texts, today, value_of
+from tests.pages.declaring import click, fill, fold_titles, open_page, texts, today, value_of
 
 HEADERS = ["房号", "姓名", "性别", "民族", "出生日期", "证件类型", "证件号码", "联系电话", "户籍地址",
            "工作单位", "入住日期", "居住事由"]  # fmt: skip
@@ -107,7 +107,7 @@ def test_a_landlord_declares_the_rental_with_a_tenant(session: Session, plate: d
 def test_a_tenant_block_names_its_two_folds_apart(plate: dict[str, Any]) -> None:
     # Found on a phone: two 更多信息（可不填） a few lines apart in one tenant's block.
     at = open_page("declare_landlord", plate_code=plate["code"])
-    assert [e.label for e in at.expander] == [
+    assert fold_titles(at) == [
         "更多信息（可不填）",  # the landlord's own
         "更多信息（可不填）",  # 租客 1's person
         "居住事由（默认务工，可不填）",  # 租客 1's stay
