@@ -137,6 +137,13 @@ def _portal(env: dict[str, str], log: Path) -> Iterator[tuple[subprocess.Popen[b
             process.wait()
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system time of a process and of its children that have ended, from /proc."""
+    fields = _stat_fields(pid)
+    ticks = sum(int(f) for f in fields[11:15]) if fields else 0  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 class ServerMemory:
     """Peak RSS of a process and its descendants, sampled from /proc in a thread; and its CPU time."""
 
@@ -158,10 +165,7 @@ class ServerMemory:
         return self.peak / 2**20
 
     def cpu_seconds(self) -> float:
-        """User and system time of the server and of its children that have ended."""
-        fields = _stat_fields(self.pid)
-        ticks = sum(int(f) for f in fields[11:15]) if fields else 0  # utime stime cutime cstime
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.pid)
 
     def stop(self) -> None:
         self._stopped.set()

@@ -2,9 +2,10 @@
 the town-scale demo, measured as they would feel it.
 
 A fresh SQLite file gets the town-scale demo; `streamlit run portal/server.py` serves it and
-`streamlit run bench/phone_baseline.py` serves a bare page with the same fields. Sessions run one
-after another, each in a browser context of its own (its own Streamlit session); the first is a
-warm-up and is not counted. Each opens a plate link (plate page ready: until its declaring buttons
+`streamlit run bench/phone_baseline.py` serves a bare page with the same fields, both at once.
+Sessions run one after another, each in a browser context of its own (its own Streamlit
+session), a portal session and a bare page session in turn; the first pair is a warm-up and is
+not counted. Each opens a plate link (plate page ready: until its declaring buttons
 show), fills the tenant form as tests/e2e/steps.py describes it (a field step: from the first
 touch of a field until Streamlit's rerun after it is over) and submits (server CPU of a session:
 user + system time of the portal process, from /proc, plate link to receipt). The same fields are
@@ -21,12 +22,13 @@ import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from bench.load import SECRET, ServerMemory, _build_town, _id_number, _name, _portal
+from bench.load import SECRET, _build_town, _id_number, _name, _portal, cpu_seconds
 from bench.phone_baseline import baseline_fields
 from shared.core.crypto import Keyring
 from shared.places.links import plate_link
@@ -66,14 +68,16 @@ def run() -> None:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
             try:
-                with _portal(env, Path(tmp) / "portal.log") as (process, portal_url):
+                with (
+                    _portal(env, Path(tmp) / "portal.log") as (process, portal_url),
+                    _bare_page(env, Path(tmp) / "baseline.log") as bare_url,
+                ):
                     links = [
                         (plate_link(code, keyring=keyring, portal_url=portal_url), room)
                         for code, room in plates
                     ]
-                    portal = _measure_portal(browser, links[:SESSIONS], ServerMemory(process.pid))
+                    portal, baseline = _measure(browser, links[:SESSIONS], process.pid, bare_url)
                     draft_kept = _draft_kept_after_reload(browser, *links[SESSIONS])
-                baseline = _measure_baseline(browser, env, Path(tmp) / "baseline.log")
             finally:
                 browser.close()
     ready, field_steps, cpu = portal
@@ -89,55 +93,75 @@ def run() -> None:
     print(f"draft_kept_after_reload: {int(draft_kept)}")
 
 
-def _measure_portal(
-    browser: Browser, links: Sequence[tuple[str, str]], server: ServerMemory
-) -> tuple[list[float], list[float], list[float]]:
-    """Each session in turn: plate page ready, every field step, the server's CPU seconds."""
+def _measure(
+    browser: Browser, links: Sequence[tuple[str, str]], server_pid: int, bare_url: str
+) -> tuple[tuple[list[float], list[float], list[float]], list[float]]:
+    """A session on the portal and one on the bare page in turn, the one first then the other
+    (both servers up all along): a machine that speeds up or slows down during the run does so for
+    both. The first pair warms the servers' caches and is not counted."""
     ready: list[float] = []
     field_steps: list[float] = []
     cpu: list[float] = []
+    baseline: list[float] = []
+    for serial, (link, room) in enumerate(links):
+        portal_first = serial % 2 == 0
+        if not portal_first:
+            bare_steps = _baseline_session(browser, bare_url)
+        opened, taken, used = _portal_session(browser, link, room, serial, server_pid)
+        if portal_first:
+            bare_steps = _baseline_session(browser, bare_url)
+        if serial:
+            ready.append(opened)
+            field_steps += taken
+            cpu.append(used)
+            baseline += bare_steps
+    return (ready, field_steps, cpu), baseline
+
+
+def _portal_session(
+    browser: Browser, link: str, room: str, serial: int, server_pid: int
+) -> tuple[float, list[float], float]:
+    """A tenant's declaration: plate page ready, every field step, the server's CPU seconds."""
+    page = _phone(browser)
     try:
-        for serial, (link, room) in enumerate(links):
-            page = _phone(browser)
-            cpu_before, started = server.cpu_seconds(), time.perf_counter()
-            page.goto(link)
-            wait_for_plate_page(page, timeout_ms=TIMEOUT_MS)
-            opened = time.perf_counter() - started
-            page.get_by_role("button", name="我住在这里").click()
-            fields = tenant_form(room=room, name=_name(serial), id_number=_id_number(serial))
-            expect(page.get_by_label(fields[0].label, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
-            taken = _fill(page, fields)
-            page.get_by_text(CONSENT).click()
-            submit_declaration(page, timeout_ms=TIMEOUT_MS)
-            used = server.cpu_seconds() - cpu_before
-            page.context.close()
-            if serial:  # the first session warms the server's caches
-                ready.append(opened)
-                field_steps += taken
-                cpu.append(used)
+        # Read at both ends only: a sampling thread in this process (bench.load.ServerMemory)
+        # took the interpreter from the page's driver during the portal's sessions alone.
+        cpu_before, started = cpu_seconds(server_pid), time.perf_counter()
+        page.goto(link)
+        wait_for_plate_page(page, timeout_ms=TIMEOUT_MS)
+        opened = time.perf_counter() - started
+        page.get_by_role("button", name="我住在这里").click()
+        fields = tenant_form(room=room, name=_name(serial), id_number=_id_number(serial))
+        expect(page.get_by_label(fields[0].label, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+        taken = _fill(page, fields)
+        page.get_by_text(CONSENT).click()
+        submit_declaration(page, timeout_ms=TIMEOUT_MS)
+        return opened, taken, cpu_seconds(server_pid) - cpu_before
     finally:
-        server.stop()
-    return ready, field_steps, cpu
+        page.context.close()
 
 
-def _measure_baseline(browser: Browser, env: dict[str, str], log: Path) -> list[float]:
-    """The same fields on the bare page, as many sessions, the first not counted."""
+@contextmanager
+def _bare_page(env: dict[str, str], log: Path) -> Iterator[str]:
+    """The bare page with the same fields, served while the portal is."""
     process, url = start_streamlit("bench/phone_baseline.py", env, log)
-    taken: list[float] = []
     try:
-        for serial in range(SESSIONS):
-            page = _phone(browser)
-            page.goto(url)
-            fields = baseline_fields()
-            expect(page.get_by_label(fields[0].label, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
-            steps_here = _fill(page, fields)
-            page.context.close()
-            if serial:
-                taken += steps_here
+        yield url
     finally:
         process.terminate()
         process.wait(timeout=10)
-    return taken
+
+
+def _baseline_session(browser: Browser, url: str) -> list[float]:
+    """The same fields on the bare page."""
+    page = _phone(browser)
+    try:
+        page.goto(url)
+        fields = baseline_fields()
+        expect(page.get_by_label(fields[0].label, exact=True)).to_be_visible(timeout=TIMEOUT_MS)
+        return _fill(page, fields)
+    finally:
+        page.context.close()
 
 
 def _fill(page: Page, fields: Sequence[Field]) -> list[float]:
