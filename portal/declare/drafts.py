@@ -126,9 +126,14 @@ def forget_draft(form: DeclForm) -> None:
 
 
 def clear_form(form: DeclForm) -> None:
-    """清空: everything typed, and its draft."""
+    """清空: everything typed, and its draft. Each field is set to what it shows on a fresh form:
+    a value only taken out of Session State stayed on the phone's screen, and the phone sent it
+    back with its next change (the form came back whole)."""
+    blanks = form.blanks()
     forget_draft(form)
     form.reset()
+    for key, blank in blanks.items():
+        st.session_state[key] = blank
 
 
 def clear_button(form: DeclForm) -> None:

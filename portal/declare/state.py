@@ -191,11 +191,13 @@ class DeclForm:
             rows.remove(row_id)
             self.changed()
 
-    def slot(self, where: Where) -> None:
+    def slot(self, where: Where, *, blank: Any = None) -> None:
         """Room for the messages of `where.path`, right under its widget. On a form in parts only
         where a message showed before or is expected (`expect_messages`): every element on the
         page costs each field's rerun in the phone's browser (issue 12), and most fields never
-        get a message. A message with no room yet asks for one more run (`slots_missing`)."""
+        get a message. A message with no room yet asks for one more run (`slots_missing`).
+        `blank`: what the widget shows empty (`blanks`)."""
+        self.note_blank(where, blank)
         needed = self.checks is None or where.path in self.requested or where.path in self._messaged()
         self._slots[where.path] = (self.key(where.key), st.empty() if needed else None)
         self._state("_widgets", {})[where.path] = self.key(where.key)  # the summary links to it
@@ -249,6 +251,14 @@ class DeclForm:
         lines = [f"- {name(e)}{colon}{escape_markdown(e.reason(lang))}" for e in errors]
         head = t(f"有 {len(errors)} 处需要修改：", f"{len(errors)} field(s) need correcting:")
         return "\n".join([head, *lines])
+
+    def note_blank(self, where: Where, value: Any) -> None:
+        """What the field shows on a fresh form: empty, or its default (noted first)."""
+        self._state("_blanks", {}).setdefault(self.key(where.key), value)
+
+    def blanks(self) -> dict[str, Any]:
+        """Widget key → what it shows on a fresh form, for every field drawn so far (by any part)."""
+        return dict(st.session_state.get(self.key("_blanks"), {}))
 
     def reset(self, *, keep: Iterable[str] = ()) -> None:
         """Forget every value of this form (after a stored declaration, or to start again)."""

@@ -116,8 +116,9 @@ def unfold_errors(form: DeclForm, errors: Iterable[FieldError]) -> None:
 
 
 def default(form: DeclForm, where: Where, value: object) -> None:
-    """What a field shows until the declarant changes it."""
+    """What a field shows until the declarant changes it (and again once the form is cleared)."""
     st.session_state.setdefault(form.key(where.key), value)
+    form.note_blank(where, value)
 
 
 def text_field(
@@ -144,7 +145,7 @@ def text_field(
         on_change=form.touch,
         args=(key,),
     )
-    form.slot(where)
+    form.slot(where, blank="")
     return value or ""
 
 
@@ -233,7 +234,7 @@ def date_field(
 def tick_field(form: DeclForm, where: Where, title: str) -> bool:
     key = form.key(where.key)
     value = st.checkbox(title, key=key, on_change=form.touch, args=(key,), persist_state=PERSIST)
-    form.slot(where)
+    form.slot(where, blank=False)
     return bool(value)
 
 
@@ -283,7 +284,7 @@ def rooms_field(form: DeclForm, where: Where, rooms: dict[int, str], *, help: st
         on_change=form.touch,
         args=(key,),
     )
-    form.slot(where)
+    form.slot(where, blank=[])
     return [int(v) for v in value]
 
 

@@ -271,6 +271,35 @@ def test_form_headings_fit_a_phone_in_whole_lines(page: Page, portal: RunningApp
         assert title.evaluate(HEADING_LINES) == wrapped
 
 
+def test_clearing_empties_the_form_on_the_phone_and_the_next_change_keeps_it_empty(
+    page: Page, portal: RunningApp
+) -> None:
+    """清空 asks once more; then every field shows what a fresh form shows (民族 its 汉族), the draft
+    leaves the URL, and the next change does not bring the cleared values back: the phone kept
+    them on screen and sent them with its next change, and the form came back whole."""
+    _, room = open_tenant_form(page, portal, 12)
+    number = make_id_number("430102", "19920304", "021")
+    for field in tenant_form(room=room, name="王芳", id_number=number)[:3]:  # room, name, number
+        play(page, field)
+    settle(page)
+    expect(page).to_have_url(re.compile(r"[?&]d="), timeout=PAGE_TIMEOUT_MS)
+    page.get_by_role("button", name="清空").click()
+    settle(page)
+    page.get_by_role("button", name="确认清空").click()
+    settle(page)
+    for label in ("姓名", "证件号码"):
+        expect(page.get_by_label(label, exact=True)).to_have_value("", timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_label("民族", exact=True)).to_have_value("汉族")
+    expect(page).not_to_have_url(re.compile(r"[?&]d="))
+    expect(page.get_by_role("button", name="确认清空")).to_have_count(0)
+
+    type_into(page, "联系电话", "138 0013 8000")
+    settle(page)
+    for label in ("姓名", "证件号码"):
+        expect(page.get_by_label(label, exact=True)).to_have_value("")
+    expect(page.get_by_label("联系电话", exact=True)).to_have_value("138 0013 8000")
+
+
 def test_a_half_filled_form_survives_a_reload_and_a_language_switch(page: Page, portal: RunningApp) -> None:
     """WeChat's browser reloads the page when its user goes to a chat to copy an ID number."""
     code, room = plates_with_rooms(portal.database_url, limit=2)[1]
