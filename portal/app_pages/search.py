@@ -35,13 +35,14 @@ def _choose(label: str, names: Mapping[K, str], key: str) -> K | None:
 
 
 missing = t("找不到我的地址", "My address is not listed")
-# The chosen tab is kept on the server (key, on_change): a rerun that redraws the tabs, as the
-# one after a page switch can, must not drop a resident back on the first tab mid-typing.
+# The chosen tab is kept by the phone under the tabs' key: a rerun that redraws the tabs, as the
+# one after a page switch can, must not drop a resident back on the first tab mid-typing. Not on
+# the server (on_change="rerun"): the rerun of a tap raced the thumb typing right after it, and
+# could wipe what it had typed.
 tab_choose, tab_text, tab_missing = st.tabs(
     [t("按村、街道、门牌号", "By village, street, number"), t("输入地址", "Type the address"), missing],
     default=missing if st.query_params.get(MISSING_PARAM) else None,
-    key=f"search.tab.{current_lang()}",  # the value is a label, so one key per language
-    on_change="rerun",
+    key=f"search.tab.{current_lang()}",  # the tab is kept by its label, so one key per language
 )
 with tab_choose:
     village_code = _choose(t("村（社区）", "Village or community"), village_names, "search.village")

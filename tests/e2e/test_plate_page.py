@@ -13,6 +13,7 @@ from shared.core.db import make_engine
 from shared.models import DoorPlate, RecordStatus
 from shared.places.links import plate_link
 from tests.e2e.conftest import RunningApp
+from tests.e2e.reruns import watch_reruns
 from tests.e2e.steps import PHONE, PLATE_BUTTONS, plate_with_rooms, settle, show_plate_map, text_top_and_foot
 
 PAGE_TIMEOUT_MS = 30_000
@@ -138,3 +139,28 @@ def test_a_form_opened_from_the_card_loads_no_script_from_the_network(page: Page
     settle(page)
     page.wait_for_load_state("networkidle")
     assert from_network == []
+
+
+def test_typing_right_after_a_search_tab_tap_keeps_every_character(page: Page, portal: RunningApp) -> None:
+    """A thumb types as soon as 输入地址 shows. The tap asks the server for nothing (the phone
+    keeps the chosen tab), so no rerun lands mid-typing: one used to wipe what had been typed. The
+    search's own rerun (Enter) leaves the chosen tab open."""
+    watch_reruns(page.context)
+    page.set_viewport_size(PHONE)
+    page.goto(f"{portal.url}/search")
+    tab = page.get_by_role("tab", name="输入地址")
+    expect(tab).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    settle(page)
+    asked = page.evaluate("() => window.__menpaiReruns.lastRequest")
+    tab.click()
+    field = page.get_by_label("地址或门牌编码", exact=True)
+    field.press_sequentially("麻涌大道", delay=30)
+    page.wait_for_timeout(500)  # time enough for a tap's rerun to come back
+    assert page.evaluate("() => window.__menpaiReruns.lastRequest") == asked
+    expect(field).to_have_value("麻涌大道")
+
+    field.press("Enter")
+    settle(page)
+    expect(page.get_by_role("tab", name="输入地址", selected=True)).to_be_visible()
+    expect(page.get_by_text("点击打开", exact=False)).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(field).to_have_value("麻涌大道")
