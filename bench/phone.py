@@ -48,7 +48,7 @@ from tests.e2e.steps import (
     wait_for_plate_page,
 )
 
-SESSIONS = 11  # the first is the warm-up; ten more steady the medians (a field step is a few frames)
+SESSIONS = 21  # the first is the warm-up; twenty more steady the medians (a field step is a few frames)
 TIMEOUT_MS = 120_000
 
 
