@@ -48,11 +48,16 @@ def page_texts(elements: Iterable[tuple[str, Element]]) -> list[str]:
     for kind, element in elements:
         if kind in ("markdown", "heading", "alert"):
             found.append(getattr(element, kind).body)
-        elif kind == "html" and not _CODE_ONLY.match(element.html.body):
-            found.append(unescape(_TAG.sub("", element.html.body)))
+        elif kind == "html" and (text := html_text(element.html.body)) is not None:
+            found.append(text)
         elif kind == "exception":
             found.append(f"{element.exception.type}: {element.exception.message}")
     return found
+
+
+def html_text(body: str) -> str | None:
+    """An HTML element's text as people read it; None for a style sheet or a script."""
+    return None if _CODE_ONLY.match(body) else unescape(_TAG.sub("", body))
 
 
 def page_errors(elements: Iterable[tuple[str, Element]]) -> list[str]:

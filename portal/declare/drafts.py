@@ -19,6 +19,7 @@ import streamlit as st
 
 from portal.declare.draft_writer import WRITER
 from portal.declare.state import DeclForm
+from portal.declare.widgets import set_state
 from portal.ui.browser_session import this_browser
 from portal.ui.i18n import t
 from shared.core.clock import utcnow
@@ -147,7 +148,7 @@ def clear_button(form: DeclForm) -> None:
             key=form.key("_clear_ask"),
             icon=":material/delete_sweep:",
             type="tertiary",
-            on_click=_set,
+            on_click=set_state,
             args=(asking, True),
         )
         return
@@ -160,8 +161,6 @@ def clear_button(form: DeclForm) -> None:
             on_click=clear_form,
             args=(form,),
         )
-        st.button(t("取消", "Cancel"), key=form.key("_clear_cancel"), on_click=_set, args=(asking, False))
-
-
-def _set(key: str, value: bool) -> None:
-    st.session_state[key] = value
+        st.button(
+            t("取消", "Cancel"), key=form.key("_clear_cancel"), on_click=set_state, args=(asking, False)
+        )

@@ -106,9 +106,9 @@ class DeclForm:
         """The paths of this run's fields so far, drawn or folded."""
         return [*self._slots, *self._folded]
 
-    def note_folder(self, expander_key: str, paths: set[str]) -> None:
-        """A 更多信息 expander and the fields under it (kept across runs and parts)."""
-        self._state("_folders", {})[expander_key] = frozenset(paths)
+    def note_folder(self, fold_key: str, paths: set[str]) -> None:
+        """A 更多信息 fold and the fields under it (kept across runs and parts)."""
+        self._state("_folders", {})[fold_key] = frozenset(paths)
 
     def note_required(self, group: str, paths: set[str]) -> None:
         """Fields a declarant must give (`portal.declare.widgets.required_fields`), by group, kept

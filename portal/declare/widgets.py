@@ -97,14 +97,15 @@ def fold(key: str, title: str) -> bool:
         key=key + FOLD_BUTTON,
         icon=":material/keyboard_arrow_down:" if opened else ":material/keyboard_arrow_right:",
         type="tertiary",
-        on_click=_flip,
-        args=(key,),
+        on_click=set_state,
+        args=(key, not opened),
     )
     return opened
 
 
-def _flip(key: str) -> None:
-    st.session_state[key] = not st.session_state.get(key)
+def set_state(key: str, value: object) -> None:
+    """A button's on_click: a value for the next run (a fold opened, a question asked)."""
+    st.session_state[key] = value
 
 
 def unfold_errors(form: DeclForm, errors: Iterable[FieldError]) -> None:

@@ -3,13 +3,13 @@ read what the page says."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from streamlit.testing.v1 import AppTest
 
+from bench.streamlit_widgets import html_text
 from portal.declare.widgets import FOLD_BUTTON, MORE
 from shared.core.clock import local_today
 from shared.core.config import PROJECT_ROOT
@@ -115,11 +115,7 @@ def texts(at: AppTest) -> str:
         )
     ]
     # Lines drawn as HTML (the number's facts) as people read them; style sheets say nothing.
-    parts += [
-        html.unescape(re.sub(r"<[^>]+>", "", e.proto.body))
-        for e in at.html
-        if not re.match(r"\s*<(style|script)", e.proto.body)
-    ]
+    parts += [text for e in at.html if (text := html_text(e.proto.body)) is not None]
     # Typed values and messages are shown markdown-escaped: read them as people see them.
     return re.sub(r"\\(.)", r"\1", "\n".join(str(p) for p in parts))
 
