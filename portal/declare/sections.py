@@ -276,8 +276,13 @@ def _organisation(form: DeclForm, rooms: dict[int, str]) -> dict[str, Any]:
 
 def _read_and_accept(form: DeclForm, field: str, heading: str, text: str, accept: str) -> bool:
     """A text to read (folded, so the form stays short on a phone) and the box that accepts it.
-    The text is drawn only while it is open: a page of hidden text slowed every field's step."""
-    if fold(form.key(ROOT.sub(field).sub("_text").key), heading):
+    Folded as `more_fields` folds: on a form in parts by a `fold` button, the text drawn only while
+    it is open (a page of hidden text slowed every field's step); on a form drawn whole (the kiosk,
+    the correction form) in Streamlit's expander, like the 更多信息 beside it."""
+    if form.checks is None:
+        with st.expander(heading):
+            st.markdown(text)
+    elif fold(form.key(ROOT.sub(field).sub("_text").key), heading):
         with st.container(border=True):
             st.markdown(text)
     return tick_field(form, ROOT.sub(field), accept)
